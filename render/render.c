@@ -1,0 +1,289 @@
+/* Graphviz side of rendering (cgraph graph, dot layout, gvRender) and the delivery of any
+ * output: into a temporary file beside the destination, renamed into place on success, or
+ * copied to standard output once complete. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+
+#include "render.h"
+
+static const char *const text_formats[] = {
+    "dot",  "gv",     "canon", "xdot",  "xdot1.2", "xdot1.4", "svg",  "plain", "plain-ext",
+    "json", "json0",  "dot_json", "xdot_json", "fig", "pic", "ps", "eps", "imap", "cmapx",
+    "imap_np", "cmapx_np", "vml", "tk", "mp", "pov", "vrml", "x11",
+};
+
+const char *render_format_from_path(const char *path)
+{
+    if (!path)
+        return NULL;
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base || !dot[1])
+        return NULL;
+    if (strcmp(dot + 1, "gv") == 0)
+        return "dot";
+    return dot + 1;
+}
+
+bool render_format_is_dot(const char *format)
+{
+    return strcmp(format, "dot") == 0 || strcmp(format, "gv") == 0;
+}
+
+bool render_format_is_binary(const char *format)
+{
+    for (size_t i = 0; i < sizeof(text_formats) / sizeof(text_formats[0]); i++)
+        if (strcmp(format, text_formats[i]) == 0)
+            return false;
+    return true;
+}
+
+/* ---------------------------------------------------------------- libgvc */
+
+/* Graphviz reports through agerr; keep the first error message of a render. */
+static char gv_error[512];
+
+static int capture_error(char *msg)
+{
+    if (!gv_error[0]) {
+        snprintf(gv_error, sizeof(gv_error), "%s", msg);
+        size_t n = strlen(gv_error);
+        while (n && (gv_error[n - 1] == '\n' || gv_error[n - 1] == ' '))
+            gv_error[--n] = '\0';
+    }
+    return 0;
+}
+
+/* Plain text -> the string cgraph holds after reading the same text from a DOT file:
+ * backslashes, newlines and tabs stay escaped (they are escString escapes for Graphviz). */
+static char *escstring(const char *s)
+{
+    struct strbuf b;
+    strbuf_init(&b);
+    strbuf_add(&b, "", 0);
+    for (const char *p = s; *p; p++) {
+        if (*p == '\\')
+            strbuf_adds(&b, "\\\\");
+        else if (*p == '\n')
+            strbuf_adds(&b, "\\n");
+        else if (*p == '\t')
+            strbuf_adds(&b, "\\t");
+        else
+            strbuf_addc(&b, *p);
+    }
+    return strbuf_detach(&b);
+}
+
+/* cgraph takes char * everywhere (Graphviz 2.43 has no const in these prototypes). */
+static void set_attr(void *obj, const char *name, const char *value)
+{
+    char *v = escstring(value);
+    agsafeset(obj, (char *)name, v, "");
+    free(v);
+}
+
+static void declare(Agraph_t *G, int kind, const struct graph_attrs *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        char *v = escstring(a->a[i].value);
+        agattr(G, kind, (char *)a->a[i].name, v);
+        free(v);
+    }
+}
+
+static Agraph_t *build_cgraph(const struct graph *g)
+{
+    Agdesc_t desc = Agdirected;
+    Agraph_t *G = agopen((char *)"G", desc, NULL);
+    if (!G)
+        return NULL;
+    if (g->tooltip)
+        agattr(G, AGRAPH, (char *)"tooltip", (char *)g->tooltip);
+    declare(G, AGRAPH, &g->graph_attrs);
+    declare(G, AGNODE, &g->node_defaults);
+    declare(G, AGEDGE, &g->edge_defaults);
+    Agnode_t **nodes = xcalloc(g->n_nodes ? g->n_nodes : 1, sizeof(*nodes));
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        char *id = escstring(g->nodes[i].id);
+        nodes[i] = agnode(G, id, 1);
+        free(id);
+        for (size_t k = 0; k < g->nodes[i].attrs.n; k++)
+            set_attr(nodes[i], g->nodes[i].attrs.a[k].name, g->nodes[i].attrs.a[k].value);
+    }
+    for (size_t i = 0; i < g->n_edges; i++) {
+        const struct graph_edge *e = &g->edges[i];
+        Agedge_t *E = agedge(G, nodes[e->tail], nodes[e->head], NULL, 1);
+        for (size_t k = 0; E && k < e->attrs.n; k++)
+            set_attr(E, e->attrs.a[k].name, e->attrs.a[k].value);
+    }
+    free(nodes);
+    return G;
+}
+
+enum p2p_status render_gvc(const struct graph *g, const char *format, FILE *f, struct diag *d)
+{
+    gv_error[0] = '\0';
+    agseterr(AGERR);
+    agseterrf(capture_error);
+    GVC_t *gvc = gvContext();
+    if (!gvc)
+        return diag_error(d, P2P_ERR_IO, "cannot initialise Graphviz");
+    enum p2p_status st = P2P_OK;
+    Agraph_t *G = build_cgraph(g);
+    if (!G) {
+        st = diag_error(d, P2P_ERR_IO, "Graphviz could not create the graph");
+        goto out;
+    }
+    bool layout = !render_format_is_dot(format);
+    if (layout && gvLayout(gvc, G, "dot") != 0) {
+        st = diag_error(d, P2P_ERR_IO, "Graphviz layout failed%s%s", gv_error[0] ? ": " : "",
+                        gv_error);
+        goto out;
+    }
+    if (gvRender(gvc, G, format, f) != 0 || (gv_error[0] && agerrors())) {
+        if (strstr(gv_error, "not recognized"))
+            st = diag_error(d, P2P_ERR_USAGE,
+                            "output format '%s' is not available in the installed Graphviz "
+                            "plugins (%s)",
+                            format, gv_error);
+        else
+            st = diag_error(d, P2P_ERR_IO, "Graphviz could not render %s%s%s", format,
+                            gv_error[0] ? ": " : "", gv_error);
+    }
+    if (layout)
+        gvFreeLayout(gvc, G);
+out:
+    if (G)
+        agclose(G);
+    gvFreeContext(gvc);
+    agseterrf(NULL);
+    agreseterrors();
+    return st;
+}
+
+/* ---------------------------------------------------------------- delivery */
+
+static enum p2p_status produce(const struct graph *g, const char *format, FILE *f,
+                               struct diag *d)
+{
+    if (render_format_is_dot(format)) {
+        render_dot(g, f);
+        return P2P_OK;
+    }
+    return render_gvc(g, format, f, d);
+}
+
+/* Copy the finished temporary stream to standard output. */
+static enum p2p_status copy_to_stdout(FILE *tmp, struct diag *d)
+{
+    char buf[65536];
+    size_t n;
+    rewind(tmp);
+    while ((n = fread(buf, 1, sizeof(buf), tmp)) > 0)
+        if (fwrite(buf, 1, n, stdout) != n)
+            break;
+    if (ferror(tmp))
+        return diag_error(d, P2P_ERR_IO, "cannot read back the temporary output: %s",
+                          strerror(errno));
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return diag_error(d, P2P_ERR_IO, "error writing to standard output: %s",
+                          strerror(errno));
+    return P2P_OK;
+}
+
+enum p2p_status render_write(const struct graph *g, const char *format, const char *path,
+                             struct diag *d)
+{
+    bool to_stdout = !path || strcmp(path, "-") == 0;
+    d->file = NULL;
+    if (to_stdout) {
+        if (render_format_is_binary(format) && isatty(STDOUT_FILENO))
+            return diag_error(d, P2P_ERR_USAGE,
+                              "refusing to write binary %s output to a terminal; use -o FILE "
+                              "or redirect standard output",
+                              format);
+        FILE *tmp = tmpfile();
+        if (!tmp)
+            return diag_error(d, P2P_ERR_IO, "cannot create a temporary file: %s",
+                              strerror(errno));
+        enum p2p_status st = produce(g, format, tmp, d);
+        if (st == P2P_OK && (fflush(tmp) != 0 || ferror(tmp)))
+            st = diag_error(d, P2P_ERR_IO, "cannot write the temporary output: %s",
+                            strerror(errno));
+        if (st == P2P_OK)
+            st = copy_to_stdout(tmp, d);
+        fclose(tmp);
+        return st;
+    }
+
+    /* A device or pipe (/dev/null, /dev/full, a FIFO) is written directly: renaming over
+     * it would replace it. */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        FILE *tmp = tmpfile();
+        if (!tmp)
+            return diag_error(d, P2P_ERR_IO, "cannot create a temporary file: %s",
+                              strerror(errno));
+        enum p2p_status st = produce(g, format, tmp, d);
+        FILE *out = st == P2P_OK ? fopen(path, "wb") : NULL;
+        if (st == P2P_OK && !out)
+            st = diag_error(d, P2P_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+        if (out) {
+            char buf[65536];
+            size_t n;
+            rewind(tmp);
+            while ((n = fread(buf, 1, sizeof(buf), tmp)) > 0)
+                if (fwrite(buf, 1, n, out) != n)
+                    break;
+            if ((fflush(out) != 0 || ferror(out) || ferror(tmp)) && st == P2P_OK)
+                st = diag_error(d, P2P_ERR_IO, "error writing %s: %s", path, strerror(errno));
+            if (fclose(out) != 0 && st == P2P_OK)
+                st = diag_error(d, P2P_ERR_IO, "error writing %s: %s", path, strerror(errno));
+        }
+        fclose(tmp);
+        return st;
+    }
+
+    /* A temporary file in the destination's directory, so that rename() is atomic. */
+    const char *slash = strrchr(path, '/');
+    char *tmpl = slash ? xasprintf("%.*s/.prof2png-XXXXXX", (int)(slash - path), path)
+                       : xstrdup(".prof2png-XXXXXX");
+    int fd = mkstemp(tmpl);
+    if (fd < 0) {
+        enum p2p_status st = diag_error(d, P2P_ERR_IO, "cannot create a file beside %s: %s",
+                                        path, strerror(errno));
+        free(tmpl);
+        return st;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        close(fd);
+        unlink(tmpl);
+        free(tmpl);
+        return diag_error(d, P2P_ERR_IO, "cannot open a temporary file: %s", strerror(errno));
+    }
+    enum p2p_status st = produce(g, format, f, d);
+    if (st == P2P_OK && (fflush(f) != 0 || ferror(f)))
+        st = diag_error(d, P2P_ERR_IO, "error writing %s: %s", path, strerror(errno));
+    if (fclose(f) != 0 && st == P2P_OK)
+        st = diag_error(d, P2P_ERR_IO, "error writing %s: %s", path, strerror(errno));
+    if (st == P2P_OK && rename(tmpl, path) != 0)
+        st = diag_error(d, P2P_ERR_IO, "cannot create %s: %s", path, strerror(errno));
+    if (st != P2P_OK)
+        unlink(tmpl);
+    free(tmpl);
+    return st;
+}

@@ -1,0 +1,165 @@
+/* prof2png: argv -> options -> inputs -> reader -> graph -> output, and the exit status
+ * (0 ok, 1 bad input, 2 usage, 3 I/O or rendering). The only place that prints errors and
+ * exits. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "graph.h"
+#include "options.h"
+#include "reader.h"
+#include "render.h"
+
+/* Formats Graphviz writes that an output file name may imply. Any other extension (or none)
+ * means DOT, as gprof2dot writes DOT whatever -o is called. */
+static const char *const image_formats[] = {
+    "png", "svg", "svgz", "pdf", "ps", "eps", "gif", "jpg", "jpeg", "bmp", "tif", "tiff",
+    "webp", "canon", "xdot", "plain", "json", "fig", "vml", "ico", "pic", "imap", "cmapx",
+};
+
+static const char *output_format(const struct options *o)
+{
+    if (o->type)
+        return o->type;
+    const char *ext = render_format_from_path(o->output);
+    if (ext) {
+        if (strcmp(ext, "dot") == 0)
+            return "dot";
+        for (size_t i = 0; i < P2P_ARRAY_LEN(image_formats); i++)
+            if (strcmp(ext, image_formats[i]) == 0)
+                return ext;
+    }
+    return "dot";
+}
+
+static int exit_code(enum p2p_status st)
+{
+    switch (st) {
+    case P2P_OK:
+        return 0;
+    case P2P_ERR_PARSE:
+        return 1;
+    case P2P_ERR_USAGE:
+        return 2;
+    default:
+        return 3;
+    }
+}
+
+static int report(enum p2p_status st, const char *msg)
+{
+    fprintf(stderr, "prof2png: %s\n", msg);
+    if (st == P2P_ERR_USAGE)
+        fputs("Try 'prof2png --help' for more information.\n", stderr);
+    return exit_code(st);
+}
+
+/* Read inputs [first, first+n) into one profile. */
+static enum p2p_status read_profile(const struct reader *r, struct input **in, size_t n,
+                                    struct profile **out, struct diag *d)
+{
+    if (n > 1 && !r->multi)
+        return diag_error(d, P2P_ERR_USAGE, "the %s format takes one input file, not %zu",
+                          r->name, n);
+    return r->read(in, n, out, d);
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    struct diag d;
+    diag_init(&d);
+    struct input **inputs = NULL;
+    size_t n_inputs = 0;
+    struct profile *p1 = NULL, *p2 = NULL;
+    struct graph *g = NULL;
+    enum p2p_status st = options_parse(argc, argv, &o, &d);
+    if (st != P2P_OK)
+        goto out;
+    d.quiet = o.quiet;
+    if (o.help) {
+        options_usage(stdout);
+        goto out;
+    }
+    if (o.version) {
+        printf("prof2png %s\n", PACKAGE_VERSION);
+        goto out;
+    }
+    if (o.event)
+        callgrind_event_name = o.event;
+
+    /* Inputs: none means standard input. */
+    static const char *const stdin_only[] = {"-"};
+    const char *const *names = o.n_inputs ? o.inputs : stdin_only;
+    n_inputs = o.n_inputs ? o.n_inputs : 1;
+    if (o.compare && n_inputs < 2) {
+        st = diag_error(&d, P2P_ERR_USAGE, "--compare needs two input files");
+        goto out;
+    }
+    size_t n_stdin = 0;
+    for (size_t i = 0; i < n_inputs; i++)
+        n_stdin += strcmp(names[i], "-") == 0;
+    if (n_stdin > 1) {
+        st = diag_error(&d, P2P_ERR_USAGE, "standard input can be read only once");
+        goto out;
+    }
+    inputs = xcalloc(n_inputs, sizeof(*inputs));
+    for (size_t i = 0; i < n_inputs; i++)
+        if ((st = input_open(names[i], &inputs[i], &d)) != P2P_OK)
+            goto out;
+
+    const struct reader *r = o.format ? reader_find(o.format) : reader_sniff(inputs[0]);
+    if (!r) {
+        d.file = inputs[0]->name;
+        st = diag_fail(&d, 0, "unrecognised profile format (tried %s); use -f FORMAT",
+                       reader_names());
+        goto out;
+    }
+
+    if (o.compare) {
+        /* The last two inputs are the two profiles. */
+        if (n_inputs != 2 && strcmp(r->name, "pstats") != 0) {
+            st = diag_error(&d, P2P_ERR_USAGE, "--compare needs exactly two input files");
+            goto out;
+        }
+        if ((st = read_profile(r, &inputs[n_inputs - 2], 1, &p1, &d)) != P2P_OK)
+            goto out;
+        if ((st = read_profile(r, &inputs[n_inputs - 1], 1, &p2, &d)) != P2P_OK)
+            goto out;
+        st = graph_build_compare(p1, p2, &o.graph, &g, &d);
+    } else {
+        if ((st = read_profile(r, inputs, n_inputs, &p1, &d)) != P2P_OK)
+            goto out;
+        st = graph_build(p1, &o.graph, &g, &d);
+    }
+    if (st != P2P_OK)
+        goto out;
+    if (g->listing) {
+        fputs(g->listing, stderr);
+        goto out;
+    }
+    st = render_write(g, output_format(&o), o.output, &d);
+
+out:;
+    /* The message may name an input: format it before the inputs are freed. */
+    char msg[1024];
+    if (st != P2P_OK)
+        diag_format(&d, msg, sizeof(msg));
+    graph_free(g);
+    profile_free(p1);
+    profile_free(p2);
+    for (size_t i = 0; inputs && i < n_inputs; i++)
+        input_free(inputs[i]);
+    free(inputs);
+    options_fini(&o);
+    if (st == P2P_OK && (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0)) {
+        st = P2P_ERR_IO;
+        snprintf(msg, sizeof(msg), "error writing to standard output");
+    }
+    if (st != P2P_OK)
+        return report(st, msg);
+    return 0;
+}

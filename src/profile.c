@@ -1,0 +1,140 @@
+/* The profile model: functions, calls, and their lookup tables (see profile.h). */
+#include "config.h"
+#include "profile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "imap.h"
+#include "util.h"
+
+struct prof_index {
+    struct imap ids;    /* int id, or interned string pointer -> function index */
+    struct imap calls;  /* caller << 32 | callee -> index in the caller's call array */
+    struct imap cycles; /* cycle number in the file -> cycle index */
+};
+
+struct profile *profile_new(enum prof_recipe recipe, bool int_ids)
+{
+    struct profile *p = xcalloc(1, sizeof(*p));
+    p->recipe = recipe;
+    p->int_ids = int_ids;
+    p->arena = arena_new();
+    p->index_ = xcalloc(1, sizeof(*p->index_));
+    imap_init(&p->index_->ids);
+    imap_init(&p->index_->calls);
+    imap_init(&p->index_->cycles);
+    return p;
+}
+
+void profile_free(struct profile *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n_funcs; i++)
+        free(p->funcs[i].calls);
+    free(p->funcs);
+    imap_fini(&p->index_->ids);
+    imap_fini(&p->index_->calls);
+    imap_fini(&p->index_->cycles);
+    free(p->index_);
+    arena_free(p->arena);
+    free(p);
+}
+
+const char *profile_intern(struct profile *p, const char *s, size_t n)
+{
+    return arena_intern(p->arena, s, n);
+}
+
+static size_t add_func(struct profile *p)
+{
+    /* Call keys pack two indices in 32 bits each. */
+    if (p->n_funcs >= PROF_MAX_FUNCS)
+        util_oom();
+    UTIL_GROW(p->funcs, p->cap_funcs, p->n_funcs + 1);
+    struct prof_func *f = &p->funcs[p->n_funcs];
+    memset(f, 0, sizeof(*f));
+    f->cycle = PROF_NO_CYCLE;
+    f->name = "";
+    return p->n_funcs++;
+}
+
+size_t profile_func_str(struct profile *p, const char *id, size_t n, bool *created)
+{
+    const char *s = arena_intern(p->arena, id, n);
+    size_t i = imap_put(&p->index_->ids, (uint64_t)(uintptr_t)s, p->n_funcs);
+    bool is_new = i == p->n_funcs;
+    if (is_new) {
+        add_func(p);
+        p->funcs[i].str_id = s;
+        p->funcs[i].name = s;
+    }
+    if (created)
+        *created = is_new;
+    return i;
+}
+
+size_t profile_func_int(struct profile *p, int64_t id, bool *created)
+{
+    size_t i = imap_put(&p->index_->ids, (uint64_t)id, p->n_funcs);
+    bool is_new = i == p->n_funcs;
+    if (is_new) {
+        add_func(p);
+        p->funcs[i].int_id = id;
+    }
+    if (created)
+        *created = is_new;
+    return i;
+}
+
+size_t profile_find_str(const struct profile *p, const char *id, size_t n)
+{
+    const char *s = arena_lookup(p->arena, id, n);
+    if (!s)
+        return SIZE_MAX;
+    size_t i = imap_get(&p->index_->ids, (uint64_t)(uintptr_t)s);
+    return i == IMAP_NONE ? SIZE_MAX : i;
+}
+
+size_t profile_find_int(const struct profile *p, int64_t id)
+{
+    size_t i = imap_get(&p->index_->ids, (uint64_t)id);
+    return i == IMAP_NONE ? SIZE_MAX : i;
+}
+
+static uint64_t call_key(size_t caller, size_t callee)
+{
+    return (uint64_t)caller << 32 | (uint64_t)callee;
+}
+
+struct prof_call *profile_find_call(const struct profile *p, size_t caller, size_t callee)
+{
+    size_t c = imap_get(&p->index_->calls, call_key(caller, callee));
+    return c == IMAP_NONE ? NULL : &p->funcs[caller].calls[c];
+}
+
+struct prof_call *profile_call(struct profile *p, size_t caller, size_t callee, bool *created)
+{
+    struct prof_func *f = &p->funcs[caller];
+    size_t c = imap_put(&p->index_->calls, call_key(caller, callee), f->n_calls);
+    bool is_new = c == f->n_calls;
+    if (is_new) {
+        UTIL_GROW(f->calls, f->cap_calls, f->n_calls + 1);
+        memset(&f->calls[c], 0, sizeof(f->calls[c]));
+        f->calls[c].callee = callee;
+        f->n_calls++;
+    }
+    if (created)
+        *created = is_new;
+    return &f->calls[c];
+}
+
+size_t profile_cycle(struct profile *p, int64_t number)
+{
+    size_t i = imap_put(&p->index_->cycles, (uint64_t)number, p->n_cycles);
+    if (i == p->n_cycles)
+        p->n_cycles++;
+    return i;
+}

@@ -1,0 +1,688 @@
+/* Callgrind reader: Valgrind's callgrind and cachegrind profiles and other writers of the
+ * "Callgrind Format" (xdebug, pyprof2calltree), read exactly as gprof2dot reads them
+ * (gprof2dot-behaviour.md 9.2): functions are identified by name, `cob=` is sticky.
+ *
+ *     events: Ir Dr              fn=(12) main         calls=2 0x1f0
+ *     ob=(3) /usr/lib/libc.so.6  0x4005d0 16 3 1      +3 * 400 9     <- inclusive cost
+ *
+ * Checked against valgrind-3.19.0; the format is specified in the Valgrind manual,
+ * "Callgrind Format Specification" (https://valgrind.org/docs/manual/cl-format.html).
+ * The global callgrind_event_name selects the event column by name (the CLI's --event);
+ * NULL means the first column, gprof2dot's only choice. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "imap.h"
+#include "reader.h"
+#include "util.h"
+
+/* Event column to read, by its name in the "events:" line; NULL = the first column. */
+const char *callgrind_event_name = NULL;
+
+/* Longest piece of input quoted in a message. */
+#define QUOTE_MAX 200
+
+struct span {
+    const char *s;
+    size_t n;
+};
+
+/* The "current position" slots of the format. gprof2dot keeps one per spec, with fi/fe
+ * sharing fl's slot and cfi/cfe sharing cfl's; only ob, fn, cob and cfn change the result,
+ * the others are kept for clarity. */
+enum slot_id { SLOT_OB, SLOT_FL, SLOT_FN, SLOT_COB, SLOT_CFL, SLOT_CFN, SLOT_JFI, SLOT_COUNT };
+
+/* Name-compression tables: ob/cob share one, all file specs one, fn/cfn one. */
+enum table_id { TABLE_OB = 'o', TABLE_FL = 'l', TABLE_FN = 'n' };
+
+enum slot_state {
+    SLOT_UNSET,  /* never given: reads as "" */
+    SLOT_NONAME, /* "fn=" with neither (ID) nor text: gprof2dot stores None, then crashes */
+    SLOT_TEXT,
+};
+
+struct slot {
+    enum slot_state state;
+    struct span text; /* points into the input, which outlives the read */
+};
+
+/* State of reading one input; reset for every file. */
+struct cg {
+    struct profile *p;
+    struct diag *d;
+    struct line_reader lr;
+    /* gprof2dot parses with one line of lookahead; comment lines never reach it. */
+    const char *line;
+    size_t len;
+    uint64_t lineno;
+    bool eof;
+    struct slot slots[SLOT_COUNT];
+    struct arena *keys; /* interned "<table><digits>" compression keys */
+    struct imap key_map; /* interned key -> index in names */
+    struct span *names;
+    size_t n_names, cap_names;
+    size_t n_positions;  /* position columns of a cost line */
+    size_t n_events;     /* event columns; 0 until an "events:" line */
+    size_t event_col;    /* the column read, < n_events */
+    size_t fn_func;      /* function named by the fn slot, SIZE_MAX until looked up */
+};
+
+/* Length of the whitespace character at s (as Python's str.isspace sees it: the ASCII
+ * ones, \x1c-\x1f and the Unicode spaces), or 0. gprof2dot strips and splits with it. */
+static size_t space_at(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 0)
+        return 0;
+    if (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r') || (u[0] >= 0x1c && u[0] <= 0x1f))
+        return 1;
+    if (n >= 2 && u[0] == 0xC2 && (u[1] == 0x85 || u[1] == 0xA0))
+        return 2;
+    if (n >= 3) {
+        if (u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80)
+            return 3; /* U+1680 */
+        if (u[0] == 0xE2 && u[1] == 0x80 &&
+            (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF) && u[2] >= 0x80)
+            return 3; /* U+2000..200A, U+2028, U+2029, U+202F */
+        if (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)
+            return 3; /* U+205F */
+        if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
+            return 3; /* U+3000 */
+    }
+    return 0;
+}
+
+/* Length of the whitespace character that ends [s, s+n), or 0. */
+static size_t space_before(const char *s, size_t n)
+{
+    for (size_t k = 1; k <= 3 && k <= n; k++)
+        if (space_at(s + n - k, k) == k)
+            return k;
+    return 0;
+}
+
+static size_t skip_space(const char *s, size_t n, size_t i)
+{
+    size_t k;
+    while (i < n && (k = space_at(s + i, n - i)) > 0)
+        i += k;
+    return i;
+}
+
+static struct span strip(const char *s, size_t n)
+{
+    size_t i = skip_space(s, n, 0), k;
+    while (n > i && (k = space_before(s, n)) > 0)
+        n -= k;
+    return (struct span){s + i, n - i};
+}
+
+/* The next whitespace-separated word of [s, s+n) from *i (str.split()); false at the end. */
+static bool next_word(const char *s, size_t n, size_t *i, struct span *w)
+{
+    size_t j = skip_space(s, n, *i);
+    if (j == n)
+        return false;
+    size_t e = j;
+    while (e < n && space_at(s + e, n - e) == 0)
+        e++;
+    *w = (struct span){s + j, e - j};
+    *i = e;
+    return true;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_hex(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool starts_with(const char *s, size_t n, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    return n >= k && memcmp(s, prefix, k) == 0;
+}
+
+static int quote_len(size_t n)
+{
+    return (int)(n < QUOTE_MAX ? n : QUOTE_MAX);
+}
+
+/* Move the lookahead to the next line that does not start with '#' (gprof2dot drops those
+ * anywhere in the file, also between "calls=" and its cost line). */
+static enum p2p_status advance(struct cg *c)
+{
+    for (;;) {
+        int r = lines_next(&c->lr, &c->line, &c->len, c->d);
+        if (r < 0)
+            return P2P_ERR_PARSE;
+        if (r == 0) {
+            c->eof = true;
+            c->line = "";
+            c->len = 0;
+            return P2P_OK;
+        }
+        c->lineno = c->lr.lineno;
+        if (c->len == 0 || c->line[0] != '#')
+            return P2P_OK;
+    }
+}
+
+static bool is_blank(const struct cg *c)
+{
+    return !c->eof && skip_space(c->line, c->len, 0) == c->len;
+}
+
+/* If the lookahead is "KEY:VALUE" with this KEY, the stripped VALUE. */
+static bool key_line(const struct cg *c, const char *key, struct span *value)
+{
+    size_t k = strlen(key);
+    if (c->len <= k || memcmp(c->line, key, k) != 0 || c->line[k] != ':')
+        return false;
+    *value = strip(c->line + k + 1, c->len - k - 1);
+    return true;
+}
+
+/* "events: A B C": the number of columns and the one callgrind_event_name asks for. */
+static enum p2p_status events_line(struct cg *c, struct span v)
+{
+    size_t i = 0, n = 0, col = SIZE_MAX;
+    struct span w;
+    const char *want = callgrind_event_name;
+    while (next_word(v.s, v.n, &i, &w)) {
+        if (col == SIZE_MAX && (want ? strlen(want) == w.n && memcmp(want, w.s, w.n) == 0
+                                     : n == 0))
+            col = n;
+        n++;
+    }
+    if (want && col == SIZE_MAX)
+        return diag_fail(c->d, c->lineno, "no event \"%s\" in this profile; its events are: %.*s",
+                         want, quote_len(v.n), v.s);
+    c->n_events = n;
+    c->event_col = col == SIZE_MAX ? 0 : col;
+    return P2P_OK;
+}
+
+/* A header line: blank, or one of gprof2dot's header keys. */
+static enum p2p_status header_line(struct cg *c, bool *matched)
+{
+    static const char *const ignored[] = {"cmd", "pid", "thread", "part", "desc",
+                                          "event", "summary", "totals"};
+    struct span v;
+    *matched = true;
+    if (is_blank(c))
+        return advance(c);
+    for (size_t k = 0; k < P2P_ARRAY_LEN(ignored); k++)
+        if (key_line(c, ignored[k], &v))
+            return advance(c);
+    if (key_line(c, "events", &v)) {
+        enum p2p_status st = events_line(c, v);
+        return st != P2P_OK ? st : advance(c);
+    }
+    if (key_line(c, "positions", &v)) {
+        size_t i = 0, n = 0;
+        struct span w;
+        while (next_word(v.s, v.n, &i, &w))
+            n++;
+        c->n_positions = n;
+        return advance(c);
+    }
+    *matched = false;
+    return P2P_OK;
+}
+
+/* Match gprof2dot's cost-line pattern on the line without trailing whitespace: tokens
+ * separated by runs of spaces (no tabs, no leading space), each 0x<hex>, <digits>,
+ * +<digits>, -<digits> or "*". Returns the number of tokens, 0 if the line is no cost line. */
+static size_t cost_tokens(const char *s, size_t n)
+{
+    size_t i = 0, count = 0;
+    while (i < n) {
+        if (count > 0) {
+            if (s[i] != ' ')
+                return 0;
+            while (i < n && s[i] == ' ')
+                i++;
+            if (i == n)
+                return 0;
+        }
+        if (s[i] == '*') {
+            i++;
+        } else if (n - i > 2 && s[i] == '0' && s[i + 1] == 'x' && is_hex(s[i + 2])) {
+            for (i += 2; i < n && is_hex(s[i]); i++)
+                ;
+        } else {
+            if (s[i] == '+' || s[i] == '-')
+                i++;
+            size_t d = i;
+            while (i < n && is_digit(s[i]))
+                i++;
+            if (i == d)
+                return 0;
+        }
+        if (i < n && s[i] != ' ')
+            return 0;
+        count++;
+    }
+    return count;
+}
+
+/* The token of a line that cost_tokens accepted starting at *i; moves *i past it. */
+static struct span next_token(const char *s, size_t n, size_t *i)
+{
+    size_t b = *i;
+    while (b < n && s[b] == ' ')
+        b++;
+    size_t e = b;
+    while (e < n && s[e] != ' ')
+        e++;
+    *i = e;
+    return (struct span){s + b, e - b};
+}
+
+/* An event value: gprof2dot converts every event token with float(), so hex and "*" are
+ * errors there (a crash) and here. */
+static enum p2p_status event_value(struct cg *c, struct span t, double *out)
+{
+    size_t i = 0;
+    char buf[128];
+    if (t.n > 0 && (t.s[0] == '+' || t.s[0] == '-'))
+        i = 1;
+    if (i == t.n || !is_digit(t.s[i]))
+        return diag_fail(c->d, c->lineno, "event value \"%.*s\" is not a decimal number",
+                         quote_len(t.n), t.s);
+    size_t j = i;
+    while (j + 1 < t.n && t.s[j] == '0')
+        j++; /* leading zeros do not change the value, they only make it longer */
+    if (t.n - j + 1 >= sizeof(buf))
+        return diag_fail(c->d, c->lineno, "event value \"%.*s\" is out of range",
+                         quote_len(t.n), t.s);
+    size_t k = 0;
+    if (i == 1)
+        buf[k++] = t.s[0];
+    memcpy(buf + k, t.s + j, t.n - j);
+    k += t.n - j;
+    if (!parse_double(buf, k, out))
+        return diag_fail(c->d, c->lineno, "event value \"%.*s\" is out of range",
+                         quote_len(t.n), t.s);
+    return P2P_OK;
+}
+
+/* The function named by a name slot, created on first use with the module of an object
+ * slot (gprof2dot: SAMPLES 0, called 0, module = basename of the object when non-empty). */
+static enum p2p_status get_func(struct cg *c, enum slot_id obj, enum slot_id fn, size_t *out)
+{
+    const struct slot *name = &c->slots[fn];
+    if (name->state == SLOT_NONAME)
+        return diag_fail(c->d, c->lineno, "cost line for a function without a name (empty "
+                                          "\"%s=\" line)",
+                         fn == SLOT_FN ? "fn" : "cfn");
+    struct span id = name->state == SLOT_TEXT ? name->text : (struct span){"", 0};
+    bool created;
+    size_t i = profile_func_str(c->p, id.s, id.n, &created);
+    if (created) {
+        struct prof_func *f = &c->p->funcs[i];
+        ev_set(&f->ev, PEV_SAMPLES, 0);
+        f->has_called = true;
+        f->called = 0;
+        const struct slot *ob = &c->slots[obj];
+        if (ob->state == SLOT_TEXT && ob->text.n > 0) {
+            const char *s = ob->text.s;
+            size_t n = ob->text.n, b = n;
+            while (b > 0 && s[b - 1] != '/')
+                b--;
+            f->module = profile_intern(c->p, s + b, n - b);
+        }
+    }
+    *out = i;
+    return P2P_OK;
+}
+
+/* A cost line: self cost of the current function, or (after "calls=") the inclusive cost of
+ * a call. *matched is false when the lookahead is no cost line. */
+static enum p2p_status cost_line(struct cg *c, bool is_call, int64_t calls, bool *matched)
+{
+    size_t n = c->len, k;
+    while (n > 0 && (k = space_before(c->line, n)) > 0)
+        n -= k;
+    size_t n_tok = cost_tokens(c->line, n);
+    *matched = n_tok > 0;
+    if (n_tok == 0)
+        return P2P_OK;
+
+    size_t caller;
+    enum p2p_status st;
+    if (c->fn_func == SIZE_MAX) {
+        st = get_func(c, SLOT_OB, SLOT_FN, &c->fn_func);
+        if (st != P2P_OK)
+            return st;
+    }
+    caller = c->fn_func;
+    /* The called object is relative to the caller's object: a self-cost line resets it. */
+    if (!is_call && c->slots[SLOT_OB].state != SLOT_UNSET)
+        c->slots[SLOT_COB] = c->slots[SLOT_OB];
+
+    size_t n_pos = c->n_positions;
+    if (c->n_events == 0)
+        return diag_fail(c->d, c->lineno, "cost line before an \"events:\" line naming events");
+    if (n_tok > n_pos + c->n_events)
+        return diag_fail(c->d, c->lineno,
+                         "%zu numbers on a cost line; at most %zu positions and %zu events "
+                         "expected",
+                         n_tok, n_pos, c->n_events);
+    if (n_tok < n_pos)
+        return diag_fail(c->d, c->lineno, "%zu numbers on a cost line; %zu positions expected",
+                         n_tok, n_pos);
+    double v = 0;
+    size_t at = 0;
+    for (size_t t = 0; t < n_pos; t++)
+        next_token(c->line, n, &at);
+    for (size_t t = n_pos; t < n_tok; t++) {
+        double x;
+        st = event_value(c, next_token(c->line, n, &at), &x);
+        if (st != P2P_OK)
+            return st;
+        if (t - n_pos == c->event_col)
+            v = x;
+    }
+
+    struct profile *p = c->p;
+    if (!is_call) {
+        ev_add(&p->funcs[caller].ev, PEV_SAMPLES, v);
+        ev_add(&p->ev, PEV_SAMPLES, v);
+    } else {
+        size_t callee;
+        st = get_func(c, SLOT_COB, SLOT_CFN, &callee);
+        if (st != P2P_OK)
+            return st;
+        p->funcs[callee].called += (double)calls;
+        bool created;
+        struct prof_call *call = profile_call(p, caller, callee, &created);
+        if (created) {
+            ev_set(&call->ev, PEV_CALLS, (double)calls);
+            ev_set(&call->ev, PEV_SAMPLES2, v);
+        } else {
+            ev_add(&call->ev, PEV_CALLS, (double)calls);
+            ev_add(&call->ev, PEV_SAMPLES2, v);
+        }
+    }
+    return advance(c);
+}
+
+/* The remembered text of (table, id); "" when the id was never defined. */
+static struct span *name_entry(struct cg *c, enum table_id table, struct span id, bool create)
+{
+    struct strbuf key;
+    strbuf_init(&key);
+    strbuf_addc(&key, (char)table);
+    strbuf_add(&key, id.s, id.n);
+    const char *k = create ? arena_intern(c->keys, key.s, key.len)
+                           : arena_lookup(c->keys, key.s, key.len);
+    strbuf_fini(&key);
+    if (!k)
+        return NULL;
+    size_t i = imap_put(&c->key_map, (uint64_t)(uintptr_t)k, c->n_names);
+    if (i == c->n_names) {
+        UTIL_GROW(c->names, c->cap_names, c->n_names + 1);
+        c->names[c->n_names++] = (struct span){"", 0};
+    }
+    return &c->names[i];
+}
+
+/* "SPEC=[ (ID) ][TEXT]" position lines and the ignored jump=/jcnd= lines. */
+static enum p2p_status position_line(struct cg *c, bool *matched)
+{
+    const char *s = c->line;
+    size_t n = c->len;
+    *matched = true;
+    if (starts_with(s, n, "jump=") || starts_with(s, n, "jcnd="))
+        return advance(c);
+
+    size_t i = 0;
+    char prefix = 0;
+    if (n > 0 && (s[0] == 'c' || s[0] == 'j'))
+        prefix = s[i++];
+    static const struct {
+        char spec[3];
+        enum table_id table;
+        enum slot_id slot, cslot;
+    } specs[] = {
+        {"ob", TABLE_OB, SLOT_OB, SLOT_COB}, {"fl", TABLE_FL, SLOT_FL, SLOT_CFL},
+        {"fi", TABLE_FL, SLOT_FL, SLOT_CFL}, {"fe", TABLE_FL, SLOT_FL, SLOT_CFL},
+        {"fn", TABLE_FN, SLOT_FN, SLOT_CFN},
+    };
+    size_t which = P2P_ARRAY_LEN(specs);
+    if (n - i >= 3 && s[i + 2] == '=')
+        for (size_t k = 0; k < P2P_ARRAY_LEN(specs); k++)
+            if (memcmp(s + i, specs[k].spec, 2) == 0)
+                which = k;
+    if (which == P2P_ARRAY_LEN(specs)) {
+        *matched = false;
+        return P2P_OK;
+    }
+    enum table_id table = specs[which].table;
+    enum slot_id slot = prefix == 'c' ? specs[which].cslot : specs[which].slot;
+    if (prefix == 'j') {
+        if (memcmp(s + i, "fi", 2) != 0)
+            return diag_fail(c->d, c->lineno, "unsupported position \"%.*s\"", 4, s);
+        slot = SLOT_JFI;
+    }
+    i = skip_space(s, n, i + 3);
+
+    /* gprof2dot's pattern: =\s*(?:\((\d+)\))?(?:\s*(.+))? */
+    struct span id = {NULL, 0};
+    if (i < n && s[i] == '(') {
+        size_t j = i + 1;
+        while (j < n && is_digit(s[j]))
+            j++;
+        if (j > i + 1 && j < n && s[j] == ')') {
+            id = (struct span){s + i + 1, j - i - 1};
+            i = j + 1;
+        }
+    }
+    struct span text = {NULL, 0};
+    if (i < n) {
+        size_t j = i, last = i, k;
+        while (j < n && (k = space_at(s + j, n - j)) > 0) {
+            last = j;
+            j += k;
+        }
+        /* After "(ID)" a run of spaces alone still yields a name: its last character. */
+        text = j < n ? (struct span){s + j, n - j} : (struct span){s + last, n - last};
+    }
+
+    struct slot v = {SLOT_TEXT, text};
+    if (id.s) {
+        if (text.s) {
+            *name_entry(c, table, id, true) = text;
+        } else {
+            const struct span *known = name_entry(c, table, id, false);
+            v.text = known ? *known : (struct span){"", 0};
+        }
+    } else if (!text.s) {
+        v.state = SLOT_NONAME;
+    }
+    c->slots[slot] = v;
+    if (slot == SLOT_FN)
+        c->fn_func = SIZE_MAX;
+    return advance(c);
+}
+
+/* Python's int() on a word: optional sign, digits, single underscores between digits. */
+static bool parse_count(struct span w, int64_t *out)
+{
+    const char *us = memchr(w.s, '_', w.n);
+    if (!us)
+        return parse_i64(w.s, w.n, out);
+    struct strbuf b;
+    strbuf_init(&b);
+    bool ok = true;
+    for (size_t i = 0; i < w.n && ok; i++) {
+        if (w.s[i] != '_')
+            strbuf_addc(&b, w.s[i]);
+        else
+            ok = i > 0 && i + 1 < w.n && is_digit(w.s[i - 1]) && is_digit(w.s[i + 1]);
+    }
+    ok = ok && parse_i64(b.s, b.len, out);
+    strbuf_fini(&b);
+    return ok;
+}
+
+/* "calls=COUNT TARGET": the next line, if it is a cost line, is the call's inclusive cost;
+ * otherwise gprof2dot silently drops the calls= line. */
+static enum p2p_status calls_line(struct cg *c, bool *matched)
+{
+    *matched = starts_with(c->line, c->len, "calls=");
+    if (!*matched)
+        return P2P_OK;
+    size_t i = 0;
+    struct span w;
+    int64_t calls;
+    if (!next_word(c->line + 6, c->len - 6, &i, &w))
+        return diag_fail(c->d, c->lineno, "\"calls=\" without a count");
+    if (!parse_count(w, &calls))
+        return diag_fail(c->d, c->lineno, "bad call count \"%.*s\"", quote_len(w.n), w.s);
+    enum p2p_status st = advance(c);
+    if (st != P2P_OK)
+        return st;
+    bool cost;
+    return cost_line(c, true, calls, &cost);
+}
+
+static enum p2p_status body_line(struct cg *c, bool *matched)
+{
+    enum p2p_status st;
+    *matched = true;
+    if (is_blank(c))
+        return advance(c);
+    if ((st = cost_line(c, false, 0, matched)) != P2P_OK || *matched)
+        return st;
+    if ((st = position_line(c, matched)) != P2P_OK || *matched)
+        return st;
+    return calls_line(c, matched);
+}
+
+/* A part: one or more header lines, then one or more body lines. */
+static enum p2p_status part(struct cg *c, bool *matched)
+{
+    enum p2p_status st;
+    bool more;
+    if ((st = header_line(c, matched)) != P2P_OK || !*matched)
+        return st;
+    do {
+        if ((st = header_line(c, &more)) != P2P_OK)
+            return st;
+    } while (more);
+    if ((st = body_line(c, matched)) != P2P_OK || !*matched)
+        return st;
+    do {
+        if ((st = body_line(c, &more)) != P2P_OK)
+            return st;
+    } while (more);
+    return P2P_OK;
+}
+
+static enum p2p_status read_one(struct profile *p, const struct input *in, struct diag *d)
+{
+    struct cg c;
+    memset(&c, 0, sizeof(c));
+    c.p = p;
+    c.d = d;
+    c.n_positions = 1; /* "positions: line" is the default */
+    c.fn_func = SIZE_MAX;
+    c.keys = arena_new();
+    imap_init(&c.key_map);
+    lines_init(&c.lr, in);
+
+    enum p2p_status st = advance(&c);
+    struct span v;
+    if (st == P2P_OK && key_line(&c, "version", &v))
+        st = advance(&c);
+    if (st == P2P_OK && key_line(&c, "creator", &v))
+        st = advance(&c);
+    bool more = true;
+    while (st == P2P_OK && more)
+        st = part(&c, &more);
+    /* gprof2dot stops at the first line that fits nowhere and keeps what it read. */
+    if (st == P2P_OK && !c.eof)
+        diag_warn(d, "%s: line %" PRIu64 ": unexpected line: %.*s", in->name, c.lineno,
+                  quote_len(c.len), c.line);
+
+    free(c.names);
+    imap_fini(&c.key_map);
+    arena_free(c.keys);
+    return st;
+}
+
+static enum p2p_status read_callgrind(struct input *const *in, size_t n_in, struct profile **out,
+                                      struct diag *d)
+{
+    *out = NULL;
+    struct profile *p = profile_new(PROF_RECIPE_SAMPLES, false);
+    ev_set(&p->ev, PEV_SAMPLES, 0);
+    /* Several files (e.g. one per thread) accumulate into one profile, as if concatenated
+     * with every file's name tables and positions starting afresh. */
+    for (size_t i = 0; i < n_in; i++) {
+        d->file = in[i]->name;
+        enum p2p_status st = read_one(p, in[i], d);
+        if (st != P2P_OK) {
+            profile_free(p);
+            return st;
+        }
+    }
+    *out = p;
+    return P2P_OK;
+}
+
+/* Does [s, s+n) start a line that begins with word? */
+static bool line_starts(const unsigned char *s, size_t n, const char *word)
+{
+    return starts_with((const char *)s, n, word);
+}
+
+static int sniff(const unsigned char *head, size_t n)
+{
+    if (line_starts(head, n, "# callgrind format"))
+        return 100;
+    bool version_first = line_starts(head, n, "version:");
+    bool creator = false, events = false, positions = false, fn = false, file = false;
+    bool calls = false;
+    size_t i = 0;
+    while (i < n) {
+        const unsigned char *s = head + i;
+        size_t m = n - i;
+        const unsigned char *nl = memchr(s, '\n', m);
+        size_t len = nl ? (size_t)(nl - s) : m;
+        creator |= line_starts(s, len, "creator:");
+        events |= line_starts(s, len, "events:");
+        positions |= line_starts(s, len, "positions:");
+        fn |= line_starts(s, len, "fn=");
+        file |= line_starts(s, len, "fl=") || line_starts(s, len, "fi=") ||
+                line_starts(s, len, "ob=");
+        calls |= line_starts(s, len, "calls=");
+        i += len + 1;
+    }
+    if (version_first && creator && (events || positions))
+        return 95;
+    if (events && fn && (file || calls || positions))
+        return 90;
+    if (events && fn)
+        return 70;
+    return 0;
+}
+
+const struct reader reader_callgrind = {
+    .name = "callgrind",
+    .summary = "Valgrind callgrind/cachegrind output (also xdebug, pyprof2calltree)",
+    .sniff = sniff,
+    .multi = true,
+    .read = read_callgrind,
+};

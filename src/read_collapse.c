@@ -1,0 +1,140 @@
+/* Reader for folded stacks: one line per distinct stack, frames root first joined by ';',
+ * then a space and the number of samples, as written by the stackcollapse-*.pl scripts of
+ * Brendan Gregg's FlameGraph (documented in its README) and by `py-spy record -f raw`
+ * (py-spy 0.3; frames "FUNC (FILE:LINE)"). Checked against FlameGraph's format description:
+ *     w;_start;__libc_start_main;main;mid;leaf 12
+ *     <module> (work.py:40);run (work.py:31);leaf (work.py:12) 3
+ */
+#include "config.h"
+#include "reader.h"
+
+#include <string.h>
+
+#include "stacks.h"
+
+/* "FUNC (FILE:LINE)" with FUNC free of whitespace and LINE digits: FUNC and FILE. */
+static bool parse_located(const char *f, size_t n, size_t *func_n, const char **file,
+                          size_t *file_n)
+{
+    size_t i = 0;
+    while (i < n && !stacks_isspace((unsigned char)f[i]))
+        i++;
+    if (i == 0 || n < i + 5 || f[i] != ' ' || f[i + 1] != '(' || f[n - 1] != ')')
+        return false;
+    size_t k = n - 1;
+    while (k > i + 2 && f[k - 1] >= '0' && f[k - 1] <= '9')
+        k--;
+    if (k == n - 1 || f[k - 1] != ':')
+        return false;
+    *func_n = i;
+    *file = f + i + 2;
+    *file_n = k - 1 - (i + 2);
+    return true;
+}
+
+/* The function of one frame: FILE:FUNC for located frames (so a function's lines merge),
+ * else the frame text itself, without a module. */
+static size_t frame_func(struct stacks *s, const char *f, size_t n)
+{
+    size_t func_n, file_n;
+    const char *file;
+    if (!parse_located(f, n, &func_n, &file, &file_n))
+        return stacks_func(s, f, n, f, n, NULL, 0);
+    strbuf_reset(&s->scratch);
+    strbuf_add(&s->scratch, file, file_n);
+    strbuf_addc(&s->scratch, ':');
+    strbuf_add(&s->scratch, f, func_n);
+    return stacks_func(s, s->scratch.s, s->scratch.len, f, func_n, file, file_n);
+}
+
+static bool is_blank(const char *l, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!stacks_isspace((unsigned char)l[i]))
+            return false;
+    return true;
+}
+
+/* Split "STACK COUNT" at the last space; the count may have whitespace around it, as
+ * Python's int() allows. */
+static bool split_line(const char *l, size_t n, size_t *stack_n, int64_t *count)
+{
+    const char *sp = memrchr(l, ' ', n);
+    if (!sp)
+        return false;
+    const char *c = sp + 1, *e = l + n;
+    while (c < e && stacks_isspace((unsigned char)*c))
+        c++;
+    while (e > c && stacks_isspace((unsigned char)e[-1]))
+        e--;
+    *stack_n = (size_t)(sp - l);
+    return parse_i64(c, (size_t)(e - c), count);
+}
+
+static enum p2p_status read_one(struct stacks *s, const struct input *in, struct diag *d)
+{
+    struct line_reader lr;
+    const char *l;
+    size_t n;
+    int r;
+    lines_init(&lr, in);
+    while ((r = lines_next(&lr, &l, &n, d)) > 0) {
+        size_t stack_n;
+        int64_t count;
+        /* gprof2dot dies on a blank line; it holds no stack, so skip it. */
+        if (is_blank(l, n))
+            continue;
+        if (!split_line(l, n, &stack_n, &count))
+            return diag_fail(d, lr.lineno, "expected \"FRAME;FRAME;... COUNT\"");
+        stacks_begin(s, (double)count);
+        const char *f = l, *end = l + stack_n;
+        for (;;) {
+            const char *semi = memchr(f, ';', (size_t)(end - f));
+            const char *fe = semi ? semi : end;
+            stacks_frame(s, frame_func(s, f, (size_t)(fe - f)));
+            if (!semi)
+                break;
+            f = semi + 1;
+        }
+        stacks_end(s);
+    }
+    return r < 0 ? P2P_ERR_PARSE : P2P_OK;
+}
+
+static enum p2p_status read_collapse(struct input *const *in, size_t n_in, struct profile **out,
+                                     struct diag *d)
+{
+    return stacks_read(in, n_in, STACKS_ROOT_FIRST, read_one, out, d);
+}
+
+/* Every line "STACK COUNT"; stacks of several frames make it likely. */
+static int sniff(const unsigned char *head, size_t n)
+{
+    size_t pos = 0, len, lines = 0, deep = 0;
+    const char *l;
+    bool complete;
+    while (lines < 100 && stacks_sniff_line(head, n, &pos, &l, &len, &complete)) {
+        size_t stack_n;
+        int64_t count;
+        if (!complete && lines > 0)
+            break;
+        if (is_blank(l, len))
+            continue;
+        lines++;
+        if (stacks_isspace((unsigned char)l[0]) || !split_line(l, len, &stack_n, &count) ||
+            stack_n == 0)
+            return 0;
+        deep += memchr(l, ';', stack_n) != NULL;
+    }
+    if (lines == 0)
+        return 0;
+    return deep > 0 ? 80 : 30;
+}
+
+const struct reader reader_collapse = {
+    .name = "collapse",
+    .summary = "folded stacks (FlameGraph stackcollapse, py-spy -f raw)",
+    .sniff = sniff,
+    .multi = true,
+    .read = read_collapse,
+};

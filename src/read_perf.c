@@ -1,0 +1,321 @@
+/* Reader for `perf script` output of a `perf record -g` run (checked against perf 6.1; the
+ * format is perf-script(1)'s default output). Events are a header line, then one callchain
+ * frame per line, leaf first, then a blank line; `#` lines (`perf script --header`) are
+ * comments. Every event counts one sample, whatever its period:
+ *     w  7506   720.513421:     250000 cpu-clock:
+ *     	           1ba07 _dl_start+0x297 (/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2)
+ *     	    7f3c3c2f2ad7 [unknown] ([unknown])
+ */
+#include "config.h"
+#include "reader.h"
+
+#include <string.h>
+
+#include "stacks.h"
+
+/* One frame line split into its parts; all point into the line. */
+struct frame {
+    const char *addr, *sym, *mod;
+    size_t addr_n, sym_n, mod_n;
+};
+
+static bool is_hex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Whitespace, hex ADDRESS, whitespace, SYMBOL, one whitespace, "(MODULE)" at the end, with
+ * SYMBOL as long as possible (gprof2dot's regular expression): MODULE is the text after the
+ * last whitespace + "(", and C++ symbols keep their spaces and parentheses. */
+static bool parse_frame(const char *l, size_t n, struct frame *fr)
+{
+    const unsigned char *u = (const unsigned char *)l;
+    size_t i = 0;
+    while (i < n && stacks_isspace(u[i]))
+        i++;
+    if (i == 0)
+        return false;
+    size_t a = i;
+    while (i < n && is_hex(u[i]))
+        i++;
+    if (i == a)
+        return false;
+    size_t w = i;
+    while (i < n && stacks_isspace(u[i]))
+        i++;
+    if (i == w || u[n - 1] != ')')
+        return false;
+    /* i: where SYMBOL starts; look for the whitespace before "(", last one first. */
+    size_t sym = i, j = SIZE_MAX;
+    if (n >= sym + 3) {
+        for (size_t k = n - 2; k-- > sym;) {
+            if (stacks_isspace(u[k]) && u[k + 1] == '(') {
+                j = k;
+                break;
+            }
+        }
+    }
+    if (j == SIZE_MAX) {
+        /* "ADDR  (MODULE)": the separator is the last of the address's whitespace run and
+         * SYMBOL is empty. */
+        if (i - w < 2 || i + 1 >= n || u[i] != '(')
+            return false;
+        sym = j = i - 1;
+    }
+    fr->addr = l + a;
+    fr->addr_n = w - a;
+    fr->sym = l + sym;
+    fr->sym_n = j - sym;
+    fr->mod = l + j + 2;
+    fr->mod_n = n - 1 - (j + 2);
+    return true;
+}
+
+/* SYMBOL without its "+0xOFFSET"; "" and "[unknown]" become the address. */
+static void frame_name(const struct frame *fr, const char **name, size_t *name_n)
+{
+    const unsigned char *u = (const unsigned char *)fr->sym;
+    size_t n = fr->sym_n, k = n;
+    while (k > 0 && is_hex(u[k - 1]))
+        k--;
+    if (k < n && k >= 3 && memcmp(fr->sym + k - 3, "+0x", 3) == 0)
+        n = k - 3;
+    if (n == 0 || (n == 9 && memcmp(fr->sym, "[unknown]", 9) == 0)) {
+        *name = fr->addr;
+        *name_n = fr->addr_n;
+    } else {
+        *name = fr->sym;
+        *name_n = n;
+    }
+}
+
+static enum p2p_status read_one(struct stacks *s, const struct input *in, struct diag *d)
+{
+    struct line_reader lr;
+    const char *l;
+    size_t n;
+    int r;
+    bool in_event = false; /* a header was read; frames follow */
+    lines_init(&lr, in);
+    while ((r = lines_next(&lr, &l, &n, d)) > 0) {
+        if (n > 0 && l[0] == '#')
+            continue;
+        if (!in_event) {
+            /* gprof2dot takes a second blank line for an empty header and dies; blank
+             * lines carry nothing, so skip them. */
+            if (n > 0) {
+                in_event = true;
+                stacks_begin(s, 1);
+            }
+            continue;
+        }
+        if (n == 0) {
+            stacks_end(s);
+            in_event = false;
+            continue;
+        }
+        struct frame fr;
+        if (!parse_frame(l, n, &fr))
+            return diag_fail(d, lr.lineno,
+                             "expected a frame line \"ADDRESS SYMBOL (MODULE)\" "
+                             "(perf script output of perf record -g)");
+        const char *name, *mod;
+        size_t name_n, mod_n;
+        frame_name(&fr, &name, &name_n);
+        mod = stacks_basename(fr.mod, fr.mod_n, &mod_n);
+        strbuf_reset(&s->scratch);
+        strbuf_add(&s->scratch, name, name_n);
+        strbuf_addc(&s->scratch, ':');
+        strbuf_add(&s->scratch, fr.mod, fr.mod_n);
+        stacks_frame(s, stacks_func(s, s->scratch.s, s->scratch.len, name, name_n, mod, mod_n));
+    }
+    if (r < 0)
+        return P2P_ERR_PARSE;
+    if (in_event)
+        stacks_end(s);
+    return P2P_OK;
+}
+
+static enum p2p_status read_perf(struct input *const *in, size_t n_in, struct profile **out,
+                                 struct diag *d)
+{
+    return stacks_read(in, n_in, STACKS_LEAF_FIRST, read_one, out, d);
+}
+
+/* Walk the head as the reader does: event headers, then frame lines of the right shape.
+ * perf script --header output opens with a "# ========" / "# captured on" block. */
+static int sniff(const unsigned char *head, size_t n)
+{
+    size_t pos = 0, len, frames = 0, headers = 0, lines = 0;
+    const char *l;
+    bool complete, in_event = false, perf_header = false;
+    while (lines < 200 && stacks_sniff_line(head, n, &pos, &l, &len, &complete)) {
+        lines++;
+        if (len > 0 && l[0] == '#') {
+            if (lines == 1 && len >= 10 && memcmp(l, "# ========", 10) == 0)
+                perf_header = true;
+            continue;
+        }
+        if (!complete)
+            break;
+        if (!in_event) {
+            in_event = len > 0;
+            headers += in_event;
+        } else if (len == 0) {
+            in_event = false;
+        } else {
+            struct frame fr;
+            if (!parse_frame(l, len, &fr))
+                return 0;
+            frames++;
+        }
+    }
+    if (perf_header && (frames > 0 || headers == 0))
+        return 95;
+    if (frames == 0)
+        return 0;
+    return frames >= 3 ? 90 : 60;
+}
+
+const struct reader reader_perf = {
+    .name = "perf",
+    .summary = "perf script output (perf record -g)",
+    .sniff = sniff,
+    .multi = true,
+    .read = read_perf,
+};
+/* ---- TEMPORARY copy of src/stacks.c, which is not in Makefile.am yet. When src/stacks.c
+ * is added to libp2p_a_SOURCES, delete everything from this comment to the end. ---- */
+#include <stdlib.h>
+
+void stacks_init(struct stacks *s, struct profile *p, enum stacks_order order)
+{
+    memset(s, 0, sizeof(*s));
+    s->p = p;
+    s->order = order;
+    strbuf_init(&s->scratch);
+    if (!ev_has(&p->ev, PEV_SAMPLES))
+        ev_set(&p->ev, PEV_SAMPLES, 0);
+}
+
+void stacks_fini(struct stacks *s)
+{
+    free(s->stamp);
+    s->stamp = NULL;
+    s->cap_stamp = 0;
+    strbuf_fini(&s->scratch);
+}
+
+enum p2p_status stacks_read(struct input *const *in, size_t n_in, enum stacks_order order,
+                            stacks_read_fn fn, struct profile **out, struct diag *d)
+{
+    struct profile *p = profile_new(PROF_RECIPE_STACKS, false);
+    struct stacks s;
+    enum p2p_status st = P2P_OK;
+    stacks_init(&s, p, order);
+    *out = NULL;
+    for (size_t i = 0; i < n_in && st == P2P_OK; i++) {
+        d->file = in[i]->name;
+        st = fn(&s, in[i], d);
+    }
+    stacks_fini(&s);
+    if (st != P2P_OK) {
+        profile_free(p);
+        return st;
+    }
+    *out = p;
+    return P2P_OK;
+}
+
+bool stacks_sniff_line(const unsigned char *buf, size_t n, size_t *pos, const char **line,
+                       size_t *len, bool *complete)
+{
+    size_t i = *pos;
+    if (i >= n)
+        return false;
+    size_t start = i;
+    while (i < n && buf[i] != '\n' && buf[i] != '\r')
+        i++;
+    *line = (const char *)buf + start;
+    *len = i - start;
+    *complete = i < n;
+    if (i < n && buf[i] == '\r' && i + 1 < n && buf[i + 1] == '\n')
+        i++;
+    *pos = i < n ? i + 1 : i;
+    return true;
+}
+
+const char *stacks_basename(const char *s, size_t n, size_t *out_n)
+{
+    size_t i = n;
+    while (i > 0 && s[i - 1] != '/')
+        i--;
+    *out_n = n - i;
+    return s + i;
+}
+
+/* The stamp of function f, growing the array (new slots 0: no stack yet) as functions come. */
+static uint64_t *stamp_of(struct stacks *s, size_t f)
+{
+    if (f >= s->cap_stamp) {
+        size_t old = s->cap_stamp;
+        UTIL_GROW(s->stamp, s->cap_stamp, f + 1);
+        memset(s->stamp + old, 0, (s->cap_stamp - old) * sizeof(*s->stamp));
+    }
+    return &s->stamp[f];
+}
+
+size_t stacks_func(struct stacks *s, const char *id, size_t id_n, const char *name, size_t name_n,
+                   const char *module, size_t module_n)
+{
+    bool created;
+    size_t i = profile_func_str(s->p, id, id_n, &created);
+    if (created) {
+        struct prof_func *f = &s->p->funcs[i];
+        f->name = profile_intern(s->p, name, name_n);
+        if (module)
+            f->module = profile_intern(s->p, module, module_n);
+        ev_set(&f->ev, PEV_SAMPLES, 0);
+        ev_set(&f->ev, PEV_TOTAL_SAMPLES, 0);
+    }
+    return i;
+}
+
+void stacks_begin(struct stacks *s, double count)
+{
+    s->gen++;
+    s->count = count;
+    s->n_frames = 0;
+}
+
+void stacks_frame(struct stacks *s, size_t func)
+{
+    struct profile *p = s->p;
+    uint64_t *stamp = stamp_of(s, func);
+    if (*stamp != s->gen) {
+        *stamp = s->gen;
+        ev_add(&p->funcs[func].ev, PEV_TOTAL_SAMPLES, s->count);
+    }
+    if (s->n_frames == 0) {
+        if (s->order == STACKS_LEAF_FIRST)
+            ev_add(&p->funcs[func].ev, PEV_SAMPLES, s->count);
+    } else {
+        size_t caller = s->order == STACKS_LEAF_FIRST ? func : s->prev;
+        size_t callee = s->order == STACKS_LEAF_FIRST ? s->prev : func;
+        struct prof_call *c = profile_call(p, caller, callee, NULL);
+        ev_add(&c->ev, PEV_SAMPLES2, s->count);
+    }
+    s->prev = func;
+    s->n_frames++;
+}
+
+void stacks_end(struct stacks *s)
+{
+    if (s->n_frames == 0)
+        return;
+    struct profile *p = s->p;
+    if (s->order == STACKS_ROOT_FIRST)
+        ev_add(&p->funcs[s->prev].ev, PEV_SAMPLES, s->count);
+    ev_add(&p->ev, PEV_SAMPLES, s->count);
+    s->n_frames = 0;
+}

@@ -1,0 +1,231 @@
+/* Allocation wrappers, byte buffers and checked number parsing (see util.h). */
+#include "config.h"
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void util_oom(void)
+{
+    fputs("prof2png: out of memory\n", stderr);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        util_oom();
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        util_oom();
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        util_oom();
+    return q;
+}
+
+void *xreallocarray(void *p, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        util_oom();
+    return xrealloc(p, n * size);
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    struct strbuf b;
+    va_list ap;
+    strbuf_init(&b);
+    va_start(ap, fmt);
+    strbuf_vaddf(&b, fmt, ap);
+    va_end(ap);
+    return strbuf_detach(&b);
+}
+
+void util_grow(void **arr, size_t *cap, size_t need, size_t esize)
+{
+    if (need <= *cap)
+        return;
+    size_t n = *cap ? *cap : 8;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            util_oom();
+        n *= 2;
+    }
+    *arr = xreallocarray(*arr, n, esize);
+    *cap = n;
+}
+
+void strbuf_init(struct strbuf *b)
+{
+    b->s = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void strbuf_fini(struct strbuf *b)
+{
+    free(b->s);
+    strbuf_init(b);
+}
+
+void strbuf_reset(struct strbuf *b)
+{
+    b->len = 0;
+    if (b->s)
+        b->s[0] = '\0';
+}
+
+static void strbuf_reserve(struct strbuf *b, size_t extra)
+{
+    if (extra > SIZE_MAX - b->len - 1)
+        util_oom();
+    util_grow((void **)&b->s, &b->cap, b->len + extra + 1, 1);
+}
+
+void strbuf_add(struct strbuf *b, const void *p, size_t n)
+{
+    strbuf_reserve(b, n);
+    if (n)
+        memcpy(b->s + b->len, p, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void strbuf_adds(struct strbuf *b, const char *s)
+{
+    strbuf_add(b, s, strlen(s));
+}
+
+void strbuf_addc(struct strbuf *b, char c)
+{
+    strbuf_reserve(b, 1);
+    b->s[b->len++] = c;
+    b->s[b->len] = '\0';
+}
+
+void strbuf_vaddf(struct strbuf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return;
+    strbuf_reserve(b, (size_t)n);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void strbuf_addf(struct strbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vaddf(b, fmt, ap);
+    va_end(ap);
+}
+
+char *strbuf_detach(struct strbuf *b)
+{
+    char *s = b->s ? b->s : xstrdup("");
+    strbuf_init(b);
+    return s;
+}
+
+bool parse_u64(const char *s, size_t n, uint64_t *out)
+{
+    uint64_t v = 0;
+    size_t i = 0;
+    if (n > 0 && s[0] == '+')
+        i = 1;
+    if (i == n)
+        return false;
+    for (; i < n; i++) {
+        unsigned d = (unsigned char)s[i] - '0';
+        if (d > 9)
+            return false;
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+bool parse_i64(const char *s, size_t n, int64_t *out)
+{
+    bool neg = n > 0 && s[0] == '-';
+    uint64_t v;
+    if (neg) {
+        s++;
+        n--;
+        if (n > 0 && s[0] == '+')
+            return false;
+    }
+    if (!parse_u64(s, n, &v))
+        return false;
+    if (neg) {
+        if (v > (uint64_t)INT64_MAX + 1)
+            return false;
+        *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+    } else {
+        if (v > (uint64_t)INT64_MAX)
+            return false;
+        *out = (int64_t)v;
+    }
+    return true;
+}
+
+bool parse_double(const char *s, size_t n, double *out)
+{
+    char buf[128];
+    if (n == 0 || n >= sizeof(buf))
+        return false;
+    /* strtod also accepts hex floats, "inf" and "nan"; allow only decimal notation. */
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' ||
+              c == '-'))
+            return false;
+    }
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    errno = 0;
+    char *end;
+    double v = strtod(buf, &end);
+    if (end != buf + n || end == buf)
+        return false;
+    if (!isfinite(v))
+        return false;
+    if (errno == ERANGE && fabs(v) > 1.0)
+        return false;
+    *out = v;
+    return true;
+}

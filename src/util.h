@@ -1,0 +1,95 @@
+/* Allocation that never returns NULL, overflow-checked array sizing, a growable byte buffer
+ * and checked number parsing. Everything that turns untrusted text into numbers goes through
+ * the parse_* helpers here. */
+#ifndef P2P_SRC_UTIL_H
+#define P2P_SRC_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define P2P_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define P2P_NORETURN __attribute__((noreturn))
+#define P2P_WUR __attribute__((warn_unused_result))
+#else
+#define P2P_PRINTF(f, a)
+#define P2P_NORETURN
+#define P2P_WUR
+#endif
+
+#define P2P_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Status of every fallible stage; main.c maps it to the exit code. */
+enum p2p_status {
+    P2P_OK = 0,
+    P2P_ERR_PARSE = 1, /* bad input: exit 1 */
+    P2P_ERR_USAGE = 2, /* bad command line: exit 2 */
+    P2P_ERR_IO = 3,    /* I/O or rendering failure: exit 3 */
+};
+
+/* Print "prof2png: out of memory" and abort. */
+P2P_NORETURN void util_oom(void);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* realloc to n * size bytes; aborts on overflow as on exhaustion. */
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a fresh heap string. */
+char *xasprintf(const char *fmt, ...) P2P_PRINTF(1, 2);
+
+/* Grow *arr (of *cap elements of size esize) so that it holds at least need elements. */
+void util_grow(void **arr, size_t *cap, size_t need, size_t esize);
+#define UTIL_GROW(arr, cap, need) util_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+/* A growable, always NUL-terminated byte buffer. */
+struct strbuf {
+    char *s;
+    size_t len;
+    size_t cap;
+};
+void strbuf_init(struct strbuf *b);
+void strbuf_fini(struct strbuf *b);
+void strbuf_reset(struct strbuf *b);
+void strbuf_add(struct strbuf *b, const void *p, size_t n);
+void strbuf_adds(struct strbuf *b, const char *s);
+void strbuf_addc(struct strbuf *b, char c);
+void strbuf_addf(struct strbuf *b, const char *fmt, ...) P2P_PRINTF(2, 3);
+void strbuf_vaddf(struct strbuf *b, const char *fmt, va_list ap) P2P_PRINTF(2, 0);
+/* Hand the buffer's string to the caller (who frees it) and reset the buffer. */
+char *strbuf_detach(struct strbuf *b);
+
+/* Checked parsing of a whole token [s, s+n). They return false on empty input, junk,
+ * overflow, NaN or infinity; nothing is written to *out then. */
+bool parse_u64(const char *s, size_t n, uint64_t *out) P2P_WUR;
+bool parse_i64(const char *s, size_t n, int64_t *out) P2P_WUR;
+/* Decimal or scientific float; rejects nan/inf and values that overflow to infinity. */
+bool parse_double(const char *s, size_t n, double *out) P2P_WUR;
+
+/* FNV-1a, used by every hash table. */
+static inline uint64_t util_hash(const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= c[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static inline uint64_t util_hash_u64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+#endif

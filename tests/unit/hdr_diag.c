@@ -1,0 +1,2 @@
+/* diag.h must compile on its own. */
+#include "diag.h"

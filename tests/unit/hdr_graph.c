@@ -1,0 +1,2 @@
+/* graph.h must compile on its own. */
+#include "graph.h"

@@ -1,0 +1,2 @@
+/* input.h must compile on its own. */
+#include "input.h"

@@ -1,0 +1,2 @@
+/* options.h must compile on its own. */
+#include "options.h"

@@ -1,0 +1,2 @@
+/* profile.h must compile on its own. */
+#include "profile.h"

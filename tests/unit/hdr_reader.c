@@ -1,0 +1,2 @@
+/* reader.h must compile on its own. */
+#include "reader.h"

@@ -1,0 +1,2 @@
+/* render.h must compile on its own. */
+#include "render.h"

@@ -1,0 +1,2 @@
+/* util.h must compile on its own. */
+#include "util.h"

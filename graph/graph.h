@@ -79,6 +79,7 @@ struct graph {
     struct graph_edge *edges; /* output order: each node's edges follow it */
     size_t n_edges;
     char *listing; /* --list-functions output (print and exit 0), or NULL */
+    size_t cap_nodes_, cap_edges_;
 };
 
 /* Build the graph of profile p. On success *out is a new graph the caller frees with

@@ -93,14 +93,14 @@ void graph_free(struct graph *g)
 
 void graph_add_node(struct graph *g, char *id)
 {
-    g->nodes = xreallocarray(g->nodes, g->n_nodes + 1, sizeof(*g->nodes));
+    UTIL_GROW(g->nodes, g->cap_nodes_, g->n_nodes + 1);
     memset(&g->nodes[g->n_nodes], 0, sizeof(g->nodes[0]));
     g->nodes[g->n_nodes++].id = id;
 }
 
 void graph_add_edge(struct graph *g, size_t tail, size_t head)
 {
-    g->edges = xreallocarray(g->edges, g->n_edges + 1, sizeof(*g->edges));
+    UTIL_GROW(g->edges, g->cap_edges_, g->n_edges + 1);
     memset(&g->edges[g->n_edges], 0, sizeof(g->edges[0]));
     g->edges[g->n_edges].tail = tail;
     g->edges[g->n_edges++].head = head;

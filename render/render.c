@@ -5,9 +5,11 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <graphviz/cgraph.h>
@@ -50,17 +52,25 @@ bool render_format_is_binary(const char *format)
 
 /* ---------------------------------------------------------------- libgvc */
 
-/* Graphviz reports through agerr; keep the first error message of a render. */
+static enum p2p_status render_gvc_stream(const struct graph *g, const char *format, FILE *f,
+                                         struct diag *d);
+
+/* Graphviz reports through agerr, which hands the text over in pieces ("Error", ": ",
+ * the message): collect them, on one line. */
 static char gv_error[512];
 
 static int capture_error(char *msg)
 {
-    if (!gv_error[0]) {
-        snprintf(gv_error, sizeof(gv_error), "%s", msg);
-        size_t n = strlen(gv_error);
-        while (n && (gv_error[n - 1] == '\n' || gv_error[n - 1] == ' '))
-            gv_error[--n] = '\0';
+    size_t n = strlen(gv_error);
+    for (const char *p = msg; *p && n + 1 < sizeof(gv_error); p++) {
+        char c = *p == '\n' || *p == '\r' ? ' ' : *p;
+        if (c == ' ' && (n == 0 || gv_error[n - 1] == ' '))
+            continue;
+        gv_error[n++] = c;
     }
+    while (n && gv_error[n - 1] == ' ')
+        n--;
+    gv_error[n] = '\0';
     return 0;
 }
 
@@ -101,10 +111,14 @@ static void declare(Agraph_t *G, int kind, const struct graph_attrs *a)
     }
 }
 
+/* Nodes are created in the order `dot` meets them in prof2png's DOT text (a node, then the
+ * heads of its edges), so that an image rendered here is laid out exactly like
+ * `prof2png x | dot -Tsvg`. The graph gets a name: an anonymous one would be titled by a
+ * per-process counter ("%3", "%6", ...) in SVG, making output depend on history. */
 static Agraph_t *build_cgraph(const struct graph *g)
 {
     Agdesc_t desc = Agdirected;
-    Agraph_t *G = agopen((char *)"G", desc, NULL);
+    Agraph_t *G = agopen((char *)"prof2png", desc, NULL);
     if (!G)
         return NULL;
     if (g->tooltip)
@@ -113,24 +127,86 @@ static Agraph_t *build_cgraph(const struct graph *g)
     declare(G, AGNODE, &g->node_defaults);
     declare(G, AGEDGE, &g->edge_defaults);
     Agnode_t **nodes = xcalloc(g->n_nodes ? g->n_nodes : 1, sizeof(*nodes));
+    size_t e = 0;
     for (size_t i = 0; i < g->n_nodes; i++) {
-        char *id = escstring(g->nodes[i].id);
-        nodes[i] = agnode(G, id, 1);
-        free(id);
+        if (!nodes[i]) {
+            char *id = escstring(g->nodes[i].id);
+            nodes[i] = agnode(G, id, 1);
+            free(id);
+        }
         for (size_t k = 0; k < g->nodes[i].attrs.n; k++)
             set_attr(nodes[i], g->nodes[i].attrs.a[k].name, g->nodes[i].attrs.a[k].value);
-    }
-    for (size_t i = 0; i < g->n_edges; i++) {
-        const struct graph_edge *e = &g->edges[i];
-        Agedge_t *E = agedge(G, nodes[e->tail], nodes[e->head], NULL, 1);
-        for (size_t k = 0; E && k < e->attrs.n; k++)
-            set_attr(E, e->attrs.a[k].name, e->attrs.a[k].value);
+        for (; e < g->n_edges && g->edges[e].tail == i; e++) {
+            size_t h = g->edges[e].head;
+            if (!nodes[h]) {
+                char *id = escstring(g->nodes[h].id);
+                nodes[h] = agnode(G, id, 1);
+                free(id);
+            }
+            Agedge_t *E = agedge(G, nodes[i], nodes[h], NULL, 1);
+            for (size_t k = 0; E && k < g->edges[e].attrs.n; k++)
+                set_attr(E, g->edges[e].attrs.a[k].name, g->edges[e].attrs.a[k].value);
+        }
     }
     free(nodes);
     return G;
 }
 
+/* cairo stamps PDFs with the current time. Overwrite the stamps' digits (same length, so
+ * the cross-reference offsets stay valid) with SOURCE_DATE_EPOCH, or 1970-01-01, so that the
+ * same input always gives the same bytes. */
+static void pdf_fix_dates(char *buf, size_t len)
+{
+    char stamp[32];
+    time_t t = 0;
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    uint64_t v;
+    if (sde && parse_u64(sde, strlen(sde), &v) && v < (uint64_t)1 << 40)
+        t = (time_t)v;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
+    static const char *const keys[] = {"/CreationDate (D:", "/ModDate (D:"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t kl = strlen(keys[k]);
+        for (char *p = buf; p && (size_t)(p - buf) + kl + 14 <= len;) {
+            p = memmem(p, len - (size_t)(p - buf), keys[k], kl);
+            if (!p)
+                break;
+            p += kl;
+            size_t digits = 0;
+            while ((size_t)(p - buf) + digits < len && digits < 14 && p[digits] >= '0' &&
+                   p[digits] <= '9')
+                digits++;
+            if (digits == 14)
+                memcpy(p, stamp, 14);
+        }
+    }
+}
+
 enum p2p_status render_gvc(const struct graph *g, const char *format, FILE *f, struct diag *d)
+{
+    if (strncmp(format, "pdf", 3) == 0) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&buf, &len);
+        if (!m)
+            return diag_error(d, P2P_ERR_IO, "out of memory");
+        enum p2p_status st = render_gvc_stream(g, format, m, d);
+        if (fclose(m) != 0 && st == P2P_OK)
+            st = diag_error(d, P2P_ERR_IO, "out of memory");
+        if (st == P2P_OK) {
+            pdf_fix_dates(buf, len);
+            fwrite(buf, 1, len, f);
+        }
+        free(buf);
+        return st;
+    }
+    return render_gvc_stream(g, format, f, d);
+}
+
+static enum p2p_status render_gvc_stream(const struct graph *g, const char *format, FILE *f,
+                                         struct diag *d)
 {
     gv_error[0] = '\0';
     agseterr(AGERR);
@@ -151,11 +227,11 @@ enum p2p_status render_gvc(const struct graph *g, const char *format, FILE *f, s
         goto out;
     }
     if (gvRender(gvc, G, format, f) != 0 || (gv_error[0] && agerrors())) {
-        if (strstr(gv_error, "not recognized"))
+        if (strstr(gv_error, "not recognized") || strstr(gv_error, "unavailable"))
             st = diag_error(d, P2P_ERR_USAGE,
-                            "output format '%s' is not available in the installed Graphviz "
-                            "plugins (%s)",
-                            format, gv_error);
+                            "output format '%s' is not available: no Graphviz plugin renders "
+                            "it (is libgvc's cairo or gd plugin installed?)",
+                            format);
         else
             st = diag_error(d, P2P_ERR_IO, "Graphviz could not render %s%s%s", format,
                             gv_error[0] ? ": " : "", gv_error);

@@ -19,6 +19,10 @@ static void record(struct diag *d, enum diag_where where, uint64_t pos, const ch
     if (d->failed)
         return;
     d->failed = true;
+    if (d->file) {
+        snprintf(d->file_copy_, sizeof(d->file_copy_), "%s", d->file);
+        d->file = d->file_copy_;
+    }
     d->where = where;
     d->pos = pos;
     vsnprintf(d->msg, sizeof(d->msg), fmt, ap);

@@ -21,6 +21,7 @@ struct diag {
     enum diag_where where;
     uint64_t pos;      /* line or offset, as `where` says */
     char msg[512];
+    char file_copy_[512]; /* the recorded error keeps its own copy of the file name */
     bool quiet;        /* -q: warnings are counted but not printed */
     unsigned warnings; /* how many warnings were issued */
     bool warned_limit; /* warning flood notice already printed */

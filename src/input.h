@@ -101,7 +101,7 @@ static inline bool cursor_u32le(struct cursor *c, uint32_t *v)
 
 static inline bool cursor_u64le(struct cursor *c, uint64_t *v)
 {
-    uint32_t lo, hi;
+    uint32_t lo = 0, hi = 0;
     if (!cursor_has(c, 8))
         return false;
     cursor_u32le(c, &lo);

@@ -61,14 +61,14 @@ struct cg {
     uint64_t lineno;
     bool eof;
     struct slot slots[SLOT_COUNT];
-    struct arena *keys; /* interned "<table><digits>" compression keys */
+    struct arena *keys;  /* interned "<table><digits>" compression keys */
     struct imap key_map; /* interned key -> index in names */
     struct span *names;
     size_t n_names, cap_names;
-    size_t n_positions;  /* position columns of a cost line */
-    size_t n_events;     /* event columns; 0 until an "events:" line */
-    size_t event_col;    /* the column read, < n_events */
-    size_t fn_func;      /* function named by the fn slot, SIZE_MAX until looked up */
+    size_t n_positions; /* position columns of a cost line */
+    size_t n_events;    /* event columns; 0 until an "events:" line */
+    size_t event_col;   /* the column read, < n_events */
+    size_t fn_func;     /* function named by the fn slot, SIZE_MAX until looked up */
 };
 
 /* Length of the whitespace character at s (as Python's str.isspace sees it: the ASCII
@@ -198,8 +198,8 @@ static enum p2p_status events_line(struct cg *c, struct span v)
     struct span w;
     const char *want = callgrind_event_name;
     while (next_word(v.s, v.n, &i, &w)) {
-        if (col == SIZE_MAX && (want ? strlen(want) == w.n && memcmp(want, w.s, w.n) == 0
-                                     : n == 0))
+        bool hit = want ? strlen(want) == w.n && memcmp(want, w.s, w.n) == 0 : n == 0;
+        if (hit && col == SIZE_MAX)
             col = n;
         n++;
     }
@@ -214,8 +214,8 @@ static enum p2p_status events_line(struct cg *c, struct span v)
 /* A header line: blank, or one of gprof2dot's header keys. */
 static enum p2p_status header_line(struct cg *c, bool *matched)
 {
-    static const char *const ignored[] = {"cmd", "pid", "thread", "part", "desc",
-                                          "event", "summary", "totals"};
+    static const char *const ignored[] = {"cmd",  "pid",   "thread",  "part",
+                                          "desc", "event", "summary", "totals"};
     struct span v;
     *matched = true;
     if (is_blank(c))
@@ -296,23 +296,26 @@ static enum p2p_status event_value(struct cg *c, struct span t, double *out)
     char buf[128];
     if (t.n > 0 && (t.s[0] == '+' || t.s[0] == '-'))
         i = 1;
-    if (i == t.n || !is_digit(t.s[i]))
+    bool digits = i < t.n;
+    for (size_t k = i; k < t.n; k++)
+        digits = digits && is_digit(t.s[k]);
+    if (!digits)
         return diag_fail(c->d, c->lineno, "event value \"%.*s\" is not a decimal number",
                          quote_len(t.n), t.s);
     size_t j = i;
     while (j + 1 < t.n && t.s[j] == '0')
         j++; /* leading zeros do not change the value, they only make it longer */
     if (t.n - j + 1 >= sizeof(buf))
-        return diag_fail(c->d, c->lineno, "event value \"%.*s\" is out of range",
-                         quote_len(t.n), t.s);
+        return diag_fail(c->d, c->lineno, "event value \"%.*s\" is out of range", quote_len(t.n),
+                         t.s);
     size_t k = 0;
     if (i == 1)
         buf[k++] = t.s[0];
     memcpy(buf + k, t.s + j, t.n - j);
     k += t.n - j;
     if (!parse_double(buf, k, out))
-        return diag_fail(c->d, c->lineno, "event value \"%.*s\" is out of range",
-                         quote_len(t.n), t.s);
+        return diag_fail(c->d, c->lineno, "event value \"%.*s\" is out of range", quote_len(t.n),
+                         t.s);
     return P2P_OK;
 }
 
@@ -322,8 +325,8 @@ static enum p2p_status get_func(struct cg *c, enum slot_id obj, enum slot_id fn,
 {
     const struct slot *name = &c->slots[fn];
     if (name->state == SLOT_NONAME)
-        return diag_fail(c->d, c->lineno, "cost line for a function without a name (empty "
-                                          "\"%s=\" line)",
+        return diag_fail(c->d, c->lineno,
+                         "cost line for a function without a name (empty \"%s=\" line)",
                          fn == SLOT_FN ? "fn" : "cfn");
     struct span id = name->state == SLOT_TEXT ? name->text : (struct span){"", 0};
     bool created;
@@ -424,8 +427,8 @@ static struct span *name_entry(struct cg *c, enum table_id table, struct span id
     strbuf_init(&key);
     strbuf_addc(&key, (char)table);
     strbuf_add(&key, id.s, id.n);
-    const char *k = create ? arena_intern(c->keys, key.s, key.len)
-                           : arena_lookup(c->keys, key.s, key.len);
+    const char *k =
+        create ? arena_intern(c->keys, key.s, key.len) : arena_lookup(c->keys, key.s, key.len);
     strbuf_fini(&key);
     if (!k)
         return NULL;
@@ -652,10 +655,14 @@ static int sniff(const unsigned char *head, size_t n)
 {
     if (line_starts(head, n, "# callgrind format"))
         return 100;
-    bool version_first = line_starts(head, n, "version:");
+    size_t i = 0;
+    while (i < n && head[i] == '#') { /* comment lines may come first */
+        const unsigned char *nl = memchr(head + i, '\n', n - i);
+        i = nl ? (size_t)(nl - head) + 1 : n;
+    }
+    bool version_first = line_starts(head + i, n - i, "version:");
     bool creator = false, events = false, positions = false, fn = false, file = false;
     bool calls = false;
-    size_t i = 0;
     while (i < n) {
         const unsigned char *s = head + i;
         size_t m = n - i;
@@ -665,8 +672,8 @@ static int sniff(const unsigned char *head, size_t n)
         events |= line_starts(s, len, "events:");
         positions |= line_starts(s, len, "positions:");
         fn |= line_starts(s, len, "fn=");
-        file |= line_starts(s, len, "fl=") || line_starts(s, len, "fi=") ||
-                line_starts(s, len, "ob=");
+        file |=
+            line_starts(s, len, "fl=") || line_starts(s, len, "fi=") || line_starts(s, len, "ob=");
         calls |= line_starts(s, len, "calls=");
         i += len + 1;
     }

@@ -31,8 +31,8 @@ static void trim(const char **s, size_t *n)
 }
 
 /* Leading whitespace, then MODULE up to the last backtick, then SYMBOL. */
-static bool parse_frame(const char *l, size_t n, const char **mod, size_t *mod_n,
-                        const char **sym, size_t *sym_n)
+static bool parse_frame(const char *l, size_t n, const char **mod, size_t *mod_n, const char **sym,
+                        size_t *sym_n)
 {
     size_t i = 0;
     while (i < n && stacks_isspace((unsigned char)l[i]))
@@ -49,22 +49,6 @@ static bool parse_frame(const char *l, size_t n, const char **mod, size_t *mod_n
     *sym = l + tick;
     *sym_n = n - tick;
     return true;
-}
-
-static bool is_hex(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* Length of SYMBOL without a trailing "+0xOFFSET". */
-static size_t strip_offset(const char *sym, size_t n)
-{
-    size_t k = n;
-    while (k > 0 && is_hex((unsigned char)sym[k - 1]))
-        k--;
-    if (k < n && k >= 3 && memcmp(sym + k - 3, "+0x", 3) == 0)
-        return k - 3;
-    return n;
 }
 
 /* Whether the trimmed line starts the probe heading ("CPU     ID    FUNCTION:NAME"), which is
@@ -106,7 +90,7 @@ static enum p2p_status read_frames(struct stacks *s, const struct input *in, str
         const char *mod, *sym;
         size_t mod_n, sym_n;
         if (parse_frame(l, n, &mod, &mod_n, &sym, &sym_n)) {
-            size_t name_n = strip_offset(sym, sym_n), base_n;
+            size_t name_n = stacks_strip_offset(sym, sym_n), base_n;
             const char *base = stacks_basename(mod, mod_n, &base_n);
             strbuf_reset(&s->scratch);
             strbuf_add(&s->scratch, sym, name_n);
@@ -119,8 +103,7 @@ static enum p2p_status read_frames(struct stacks *s, const struct input *in, str
         }
         int64_t count;
         if (!parse_i64(t, tn, &count))
-            return diag_fail(d, lr.lineno,
-                             "expected a frame \"MODULE`SYMBOL\" or a stack's count");
+            return diag_fail(d, lr.lineno, "expected a frame \"MODULE`SYMBOL\" or a stack's count");
         stacks_begin(s, (double)count);
         for (size_t i = 0; i < st->n; i++)
             stacks_frame(s, st->f[i]);

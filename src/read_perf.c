@@ -74,12 +74,7 @@ static bool parse_frame(const char *l, size_t n, struct frame *fr)
 /* SYMBOL without its "+0xOFFSET"; "" and "[unknown]" become the address. */
 static void frame_name(const struct frame *fr, const char **name, size_t *name_n)
 {
-    const unsigned char *u = (const unsigned char *)fr->sym;
-    size_t n = fr->sym_n, k = n;
-    while (k > 0 && is_hex(u[k - 1]))
-        k--;
-    if (k < n && k >= 3 && memcmp(fr->sym + k - 3, "+0x", 3) == 0)
-        n = k - 3;
+    size_t n = stacks_strip_offset(fr->sym, fr->sym_n);
     if (n == 0 || (n == 9 && memcmp(fr->sym, "[unknown]", 9) == 0)) {
         *name = fr->addr;
         *name_n = fr->addr_n;
@@ -252,6 +247,21 @@ const char *stacks_basename(const char *s, size_t n, size_t *out_n)
         i--;
     *out_n = n - i;
     return s + i;
+}
+
+static bool hex_digit(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+size_t stacks_strip_offset(const char *s, size_t n)
+{
+    size_t k = n;
+    while (k > 0 && hex_digit((unsigned char)s[k - 1]))
+        k--;
+    if (k < n && k >= 3 && memcmp(s + k - 3, "+0x", 3) == 0)
+        return k - 3;
+    return n;
 }
 
 /* The stamp of function f, growing the array (new slots 0: no stack yet) as functions come. */

@@ -1,26 +1,960 @@
-/* Placeholder: the prof reader is not written yet. */
+/* gprof reader: the call-graph section of GNU gprof's text report (and of the BSD, Darwin and
+ * AIX gprofs), read as gprof2dot reads it (gprof2dot-behaviour.md 9.10); a report with only a
+ * flat profile (gprof -p, or a program built without call data) gives functions without calls.
+ *
+ *     index % time    self  children    called     name
+ *                     0.23    0.15      40/40          ping <cycle 1> [6]
+ *     [2]     70.2    0.23    0.15      40+360     <cycle 1 as a whole> [2]
+ *     [6]     42.6    0.00    0.15     200         ping <cycle 1> [6]
+ *
+ * Checked against GNU gprof 2.40 (binutils); the report is described in the GNU gprof manual,
+ * "Interpreting gprof's Output" (https://sourceware.org/binutils/docs/gprof/). The line shapes
+ * are gprof2dot's regular expressions, matched here by hand with the same backtracking
+ * outcome: tokens are whitespace-separated and optional fields shift the later ones. */
 #include "config.h"
-#include "reader.h"
 
-static int sniff(const unsigned char *head, size_t n)
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "imap.h"
+#include "reader.h"
+#include "util.h"
+
+/* Longest part of a line quoted in a warning (diag_warn truncates at 1 KiB anyway). */
+#define QUOTE_MAX 400
+
+struct span {
+    const char *s; /* NULL: absent */
+    size_t n;
+};
+
+/* ---- Python's view of the text ----------------------------------------------------------
+ * gprof2dot matches with Python's re on str: \s is any Unicode whitespace (also \x1c-\x1f,
+ * NBSP, U+2000...), counted in characters. Lines are UTF-8 here. */
+
+/* Bytes of the whitespace character that starts at p (0: not whitespace). */
+static size_t ws_at(const char *p, const char *end)
 {
-    (void)head;
-    (void)n;
+    const unsigned char *u = (const unsigned char *)p;
+    size_t n = (size_t)(end - p);
+    if (n == 0)
+        return 0;
+    if (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r') || (u[0] >= 0x1c && u[0] <= 0x1f))
+        return 1;
+    if (u[0] == 0xc2 && n >= 2 && (u[1] == 0x85 || u[1] == 0xa0))
+        return 2;
+    if (n < 3)
+        return 0;
+    if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) /* U+1680 */
+        return 3;
+    if (u[0] == 0xe2 && u[1] == 0x80 &&
+        (u[2] <= 0x8a || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf) && u[2] >= 0x80)
+        return 3; /* U+2000..U+200A, U+2028, U+2029, U+202F */
+    if (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) /* U+205F */
+        return 3;
+    if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) /* U+3000 */
+        return 3;
     return 0;
 }
 
-static enum p2p_status read_prof(struct input *const *in, size_t n_in, struct profile **out,
-                               struct diag *d)
+/* Bytes of the whitespace character that ends at p, not reaching before start (0: none). */
+static size_t ws_before(const char *start, const char *p)
 {
-    (void)n_in;
+    for (size_t k = 1; k <= 3 && k <= (size_t)(p - start); k++)
+        if (ws_at(p - k, p) == k)
+            return k;
+    return 0;
+}
+
+/* Skip a whitespace run; *count (may be NULL) gets its length in characters. */
+static const char *skip_ws(const char *p, const char *end, size_t *count)
+{
+    size_t c = 0, k;
+    while ((k = ws_at(p, end)) != 0) {
+        p += k;
+        c++;
+    }
+    if (count)
+        *count = c;
+    return p;
+}
+
+static const char *token_end(const char *p, const char *end)
+{
+    while (p < end && !ws_at(p, end))
+        p++;
+    return p;
+}
+
+/* The end of [start, end) without its trailing whitespace. */
+static const char *strip_end(const char *start, const char *end)
+{
+    size_t k;
+    while ((k = ws_before(start, end)) != 0)
+        end -= k;
+    return end;
+}
+
+/* str.isspace(): not empty and whitespace only. */
+static bool is_blank(const char *s, size_t n)
+{
+    return n > 0 && skip_ws(s, s + n, NULL) == s + n;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static size_t digit_run(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && is_digit(s[i]))
+        i++;
+    return i;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    return n > 0 && digit_run(s, n) == n;
+}
+
+/* \d+\.\d+ */
+static bool is_fixed(const char *s, size_t n)
+{
+    size_t i = digit_run(s, n);
+    return i > 0 && i + 1 < n && s[i] == '.' && all_digits(s + i + 1, n - i - 1);
+}
+
+/* \d+(?:SEP\d+)? as a whole token. */
+static bool is_count(const char *s, size_t n, char sep, struct span *a, struct span *b)
+{
+    size_t i = digit_run(s, n);
+    if (i == 0)
+        return false;
+    *a = (struct span){s, i};
+    *b = (struct span){NULL, 0};
+    if (i == n)
+        return true;
+    if (s[i] != sep || !all_digits(s + i + 1, n - i - 1))
+        return false;
+    *b = (struct span){s + i + 1, n - i - 1};
+    return true;
+}
+
+/* The first few whitespace-separated tokens of a line and the whitespace before each. */
+#define MAX_TOKS 7
+struct toks {
+    struct span t[MAX_TOKS];
+    size_t ws[MAX_TOKS]; /* whitespace characters before token i */
+    size_t n;
+};
+
+static void first_tokens(const char *p, const char *end, struct toks *t)
+{
+    t->n = 0;
+    while (t->n < MAX_TOKS) {
+        size_t w;
+        p = skip_ws(p, end, &w);
+        if (p == end)
+            break;
+        const char *e = token_end(p, end);
+        t->t[t->n] = (struct span){p, (size_t)(e - p)};
+        t->ws[t->n] = w;
+        t->n++;
+        p = e;
+    }
+}
+
+static bool span_is(struct span s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.n == n && memcmp(s.s, lit, n) == 0;
+}
+
+/* Consume the literal at *p. */
+static bool eat(const char **p, const char *end, const char *lit)
+{
+    size_t n = strlen(lit);
+    if ((size_t)(end - *p) < n || memcmp(*p, lit, n) != 0)
+        return false;
+    *p += n;
+    return true;
+}
+
+/* Consume exactly one whitespace character (the regexes' bare \s). */
+static bool eat_ws1(const char **p, const char *end)
+{
+    size_t k = ws_at(*p, end);
+    *p += k;
+    return k != 0;
+}
+
+static bool eat_digits(const char **p, const char *end, struct span *out)
+{
+    size_t k = digit_run(*p, (size_t)(end - *p));
+    if (k == 0)
+        return false;
+    *out = (struct span){*p, k};
+    *p += k;
+    return true;
+}
+
+/* Python's repr() of a line, for "unrecognized call graph entry: %r" (long lines cut). */
+static void py_repr(struct strbuf *b, const char *s, size_t n)
+{
+    bool sq = memchr(s, '\'', n) != NULL, dq = memchr(s, '"', n) != NULL;
+    char q = sq && !dq ? '"' : '\'';
+    strbuf_reset(b);
+    strbuf_addc(b, q);
+    for (size_t i = 0; i < n && b->len < QUOTE_MAX; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\\' || c == (unsigned char)q) {
+            strbuf_addc(b, '\\');
+            strbuf_addc(b, (char)c);
+        } else if (c == '\t') {
+            strbuf_adds(b, "\\t");
+        } else if (c == '\n') {
+            strbuf_adds(b, "\\n");
+        } else if (c == '\r') {
+            strbuf_adds(b, "\\r");
+        } else if (c < 0x20 || c == 0x7f) {
+            strbuf_addf(b, "\\x%02x", c);
+        } else if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+                   (unsigned char)s[i + 1] <= 0xa0) {
+            /* C1 controls and NBSP are not printable for Python. */
+            strbuf_addf(b, "\\x%02x", (unsigned char)s[i + 1]);
+            i++;
+        } else {
+            strbuf_addc(b, (char)c);
+        }
+    }
+    if (b->len >= QUOTE_MAX)
+        strbuf_adds(b, "...");
+    strbuf_addc(b, q);
+}
+
+/* ---- gprof2dot's line shapes ---------------------------------------------------------- */
+
+/* Where the field after the optional `^\s+(\d+\.\d+)?\s+(\d+\.\d+)?\s+` prefix of parent,
+ * child and cycle-member lines may start, in the order the regex tries them (both numbers,
+ * only the first, only the second, none: a missing number needs its whitespace). */
+static size_t field_starts(const char *line, const char *end, const char *cand[3])
+{
+    struct toks t;
+    first_tokens(line, end, &t);
+    size_t n = 0;
+    if (t.n == 0 || t.ws[0] == 0)
+        return 0;
+    bool f1 = is_fixed(t.t[0].s, t.t[0].n);
+    bool f2 = t.n > 1 && is_fixed(t.t[1].s, t.t[1].n);
+    if (f1 && f2 && t.n > 2)
+        cand[n++] = t.t[2].s;
+    if (t.n > 1 && f1 && (t.ws[1] >= 2 || t.ws[0] >= 2))
+        cand[n++] = t.t[1].s;
+    if (t.ws[0] >= 3)
+        cand[n++] = t.t[0].s;
+    return n;
+}
+
+/* `\s\[(\d+)\]$`: the whitespace character's position and the digits. */
+static bool index_tail(const char *line, const char *end, const char **ws, struct span *idx)
+{
+    if (end == line || end[-1] != ']')
+        return false;
+    const char *d = end - 1;
+    while (d > line && is_digit(d[-1]))
+        d--;
+    if (d == end - 1 || d == line || d[-1] != '[')
+        return false;
+    size_t k = ws_before(line, d - 1);
+    if (k == 0)
+        return false;
+    *ws = d - 1 - k;
+    *idx = (struct span){d, (size_t)(end - 1 - d)};
+    return true;
+}
+
+/* If [start, end) ends with `\s+<cycle\s(\d+)>` and that whitespace starts after start, where
+ * it starts (else NULL). */
+static const char *cycle_suffix(const char *start, const char *end, struct span *num)
+{
+    if (end - start < 2 || end[-1] != '>')
+        return NULL;
+    const char *d = end - 1;
+    while (d > start && is_digit(d[-1]))
+        d--;
+    if (d == end - 1)
+        return NULL;
+    size_t k = ws_before(start, d);
+    if (k == 0)
+        return NULL;
+    const char *lt = d - k;
+    if (lt - start < 6 || memcmp(lt - 6, "<cycle", 6) != 0)
+        return NULL;
+    lt -= 6;
+    const char *w = lt;
+    while ((k = ws_before(start, w)) != 0)
+        w -= k;
+    if (w == lt || w <= start)
+        return NULL;
+    *num = (struct span){d, (size_t)(end - 1 - d)};
+    return w;
+}
+
+struct fields {
+    struct span index, self, called, called_self, name, cycle;
+};
+
+/* `(?P<name>\S.*?)(?:\s+<cycle\s(?P<cycle>\d+)>)?\s\[(?P<index>\d+)\]$` from name_start. */
+static bool name_tail(const char *line, const char *end, const char *name, struct fields *f)
+{
+    const char *ws;
+    if (!index_tail(line, end, &ws, &f->index) || ws <= name)
+        return false;
+    const char *w = cycle_suffix(name, ws, &f->cycle);
+    if (!w) {
+        f->cycle = (struct span){NULL, 0};
+        w = ws;
+    }
+    f->name = (struct span){name, (size_t)(w - name)};
+    return true;
+}
+
+/* `[IDX` or `[IDX]` followed by three `\d+\.\d+`, all whitespace-separated: the start of a
+ * primary or cycle-header line. */
+static bool primary_head(const char *line, const char *end, struct toks *t, struct fields *f)
+{
+    if (line == end || line[0] != '[')
+        return false;
+    first_tokens(line, end, t);
+    if (t->n < 5)
+        return false;
+    struct span i = t->t[0];
+    size_t nd = digit_run(i.s + 1, i.n - 1);
+    if (nd == 0 || !(nd + 1 == i.n || (nd + 2 == i.n && i.s[i.n - 1] == ']')))
+        return false;
+    for (size_t k = 1; k <= 3; k++)
+        if (!is_fixed(t->t[k].s, t->t[k].n))
+            return false;
+    memset(f, 0, sizeof(*f));
+    f->index = (struct span){i.s + 1, nd};
+    f->self = t->t[2];
+    return true;
+}
+
+/* `^\[IDX\]? PCT SELF CHILDREN (CALLED(+SELF)?)? NAME (<cycle N>)? [IDX]` */
+static bool match_primary(const char *line, const char *end, struct fields *f)
+{
+    struct toks t;
+    if (!primary_head(line, end, &t, f))
+        return false;
+    struct span a, b;
+    if (t.n > 5 && is_count(t.t[4].s, t.t[4].n, '+', &a, &b) &&
+        name_tail(line, end, t.t[5].s, f)) {
+        f->called = a;
+        f->called_self = b;
+        return true;
+    }
+    return t.ws[4] >= 2 && name_tail(line, end, t.t[4].s, f);
+}
+
+/* `<cycle\s(\d+)\sas\sa\swhole>\s\[(\d+)\]$` at p. */
+static bool whole_tail(const char *p, const char *end, struct span *num)
+{
+    struct span idx;
+    return eat(&p, end, "<cycle") && eat_ws1(&p, end) && eat_digits(&p, end, num) &&
+           eat_ws1(&p, end) && eat(&p, end, "as") && eat_ws1(&p, end) && eat(&p, end, "a") &&
+           eat_ws1(&p, end) && eat(&p, end, "whole>") && eat_ws1(&p, end) &&
+           eat(&p, end, "[") && eat_digits(&p, end, &idx) && eat(&p, end, "]") && p == end;
+}
+
+/* `^\[IDX\]? PCT SELF CHILDREN (CALLED(+SELF)?)? <cycle N as a whole> [IDX]` */
+static bool match_cycle_header(const char *line, const char *end, struct span *num)
+{
+    struct toks t;
+    struct fields f;
+    if (!primary_head(line, end, &t, &f))
+        return false;
+    struct span a, b;
+    if (t.n > 5 && is_count(t.t[4].s, t.t[4].n, '+', &a, &b) && whole_tail(t.t[5].s, end, num))
+        return true;
+    return t.ws[4] >= 2 && whole_tail(t.t[4].s, end, num);
+}
+
+/* Parent and child lines (sep '/'): `^\s+SELF?\s+CHILDREN?\s+CALLED(/TOTAL)?\s+NAME
+ * (<cycle N>)? [IDX]`; cycle-member lines have '+' instead. */
+static bool match_call(const char *line, const char *end, char sep, struct fields *f)
+{
+    const char *cand[3];
+    size_t nc = field_starts(line, end, cand);
+    for (size_t i = 0; i < nc; i++) {
+        const char *e = token_end(cand[i], end);
+        struct span a, b;
+        if (e == end || !is_count(cand[i], (size_t)(e - cand[i]), sep, &a, &b))
+            continue;
+        memset(f, 0, sizeof(*f));
+        if (name_tail(line, end, skip_ws(e, end, NULL), f)) {
+            f->called = a;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Lines gprof2dot skips without a warning: `^\s+<spontaneous>\s*$` and `^.*\((\d+)\)$`. */
+static bool ignorable(const char *line, const char *end)
+{
+    const char *p = skip_ws(line, end, NULL);
+    if (p > line && eat(&p, end, "<spontaneous>") && skip_ws(p, end, NULL) == end)
+        return true;
+    if (end - line < 3 || end[-1] != ')')
+        return false;
+    const char *d = end - 1;
+    while (d > line && is_digit(d[-1]))
+        d--;
+    return d < end - 1 && d > line && d[-1] == '(';
+}
+
+/* Whole-line header of the call-graph section: words separated by whitespace, trailing
+ * whitespace allowed, leading whitespace exactly when `indent`. */
+static bool words_line(const char *line, const char *end, bool indent, const char *const *w,
+                       size_t n)
+{
+    const char *p = line;
+    for (size_t i = 0; i < n; i++) {
+        size_t c;
+        p = skip_ws(p, end, &c);
+        if ((i > 0 || indent) ? c == 0 : c != 0)
+            return false;
+        const char *e = token_end(p, end);
+        if (!span_is((struct span){p, (size_t)(e - p)}, w[i]))
+            return false;
+        p = e;
+    }
+    return skip_ws(p, end, NULL) == end;
+}
+
+static bool cg_header(const char *line, size_t len)
+{
+    static const char *const bsd1[] = {"called/total", "parents"};
+    static const char *const bsd2[] = {"index", "%time", "self", "descendents", "called+self",
+                                       "name", "index"};
+    static const char *const bsd3[] = {"called/total", "children"};
+    static const char *const gnu1[] = {"index", "%", "time", "self", "children", "called",
+                                       "name"};
+    static const char *const gnu2[] = {"index", "%", "self", "children", "called", "name"};
+    const char *end = line + len;
+    return words_line(line, end, true, bsd1, P2P_ARRAY_LEN(bsd1)) ||
+           words_line(line, end, false, bsd2, P2P_ARRAY_LEN(bsd2)) ||
+           words_line(line, end, true, bsd3, P2P_ARRAY_LEN(bsd3)) ||
+           words_line(line, end, false, gnu1, P2P_ARRAY_LEN(gnu1)) ||
+           words_line(line, end, false, gnu2, P2P_ARRAY_LEN(gnu2));
+}
+
+/* `^--+$` */
+static bool separator(const char *s, size_t n)
+{
+    if (n < 2)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != '-')
+            return false;
+    return true;
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+struct line_ref {
+    const char *s;
+    size_t n;
+    uint64_t lineno;
+};
+
+struct child {
+    int64_t index;
+    double called;
+    const char *name; /* interned */
+    uint64_t lineno;
+};
+
+struct entry {
+    int64_t index;
+    const char *name; /* interned */
+    double self;
+    bool has_called, has_called_self, has_cycle;
+    double called, called_self;
+    int64_t cycle;
+    size_t child0, n_children;
+};
+
+/* One row of the flat profile, for reports without a call graph. */
+struct flat_row {
+    const char *name;
+    double self;
+    bool has_calls;
+    double calls;
+};
+
+enum flat_state { FLAT_NONE, FLAT_ROWS, FLAT_DONE };
+
+struct gp {
+    struct profile *p;
+    struct diag *d;
+    struct line_ref *lines; /* the entry being collected */
+    size_t n_lines, cap_lines;
+    struct entry *entries; /* gprof2dot's dict: a repeated index replaces in place */
+    size_t n_entries, cap_entries;
+    struct child *children;
+    size_t n_children, cap_children;
+    struct imap entry_of; /* index -> position in entries */
+    struct imap declared; /* cycle numbers that have a "<cycle N as a whole>" entry */
+    struct flat_row *flat;
+    size_t n_flat, cap_flat;
+    enum flat_state flat_state;
+    uint64_t flat_bad; /* first flat-profile row that could not be read (0: none) */
+    struct strbuf msg;
+};
+
+static void warn_line(struct gp *g, const char *s, size_t n)
+{
+    py_repr(&g->msg, s, n);
+    diag_warn(g->d, "unrecognized call graph entry: %s", g->msg.s);
+}
+
+/* All-digit text to a call count; counts beyond 2^64 are still numbers for Python. */
+static enum p2p_status to_count(struct gp *g, struct span s, uint64_t lineno, double *out)
+{
+    uint64_t v;
+    if (parse_u64(s.s, s.n, &v)) {
+        *out = (double)v;
+        return P2P_OK;
+    }
+    if (parse_double(s.s, s.n, out))
+        return P2P_OK;
+    return diag_fail(g->d, lineno, "call count out of range: %.*s", (int)(s.n > 40 ? 40 : s.n),
+                     s.s);
+}
+
+static enum p2p_status to_int(struct gp *g, struct span s, uint64_t lineno, const char *what,
+                              int64_t *out)
+{
+    if (parse_i64(s.s, s.n, out))
+        return P2P_OK;
+    return diag_fail(g->d, lineno, "%s out of range: %.*s", what, (int)(s.n > 40 ? 40 : s.n),
+                     s.s);
+}
+
+static enum p2p_status to_seconds(struct gp *g, struct span s, uint64_t lineno, double *out)
+{
+    if (parse_double(s.s, s.n, out))
+        return P2P_OK;
+    return diag_fail(g->d, lineno, "time out of range: %.*s", (int)(s.n > 40 ? 40 : s.n), s.s);
+}
+
+static enum p2p_status cycle_entry(struct gp *g)
+{
+    const struct line_ref *l = g->lines;
+    struct span num;
+    if (!match_cycle_header(l[0].s, l[0].s + l[0].n, &num)) {
+        warn_line(g, l[0].s, l[0].n);
+        return P2P_OK;
+    }
+    for (size_t i = 1; i < g->n_lines; i++) {
+        struct fields f;
+        if (!match_call(l[i].s, l[i].s + l[i].n, '+', &f))
+            warn_line(g, l[i].s, l[i].n);
+    }
+    int64_t n;
+    enum p2p_status st = to_int(g, num, l[0].lineno, "cycle number", &n);
+    if (st != P2P_OK)
+        return st;
+    /* Cycles are listed in the order of their header entries. */
+    imap_put(&g->declared, (uint64_t)n, 1);
+    profile_cycle(g->p, n);
+    return P2P_OK;
+}
+
+static enum p2p_status function_entry(struct gp *g)
+{
+    const struct line_ref *l = g->lines;
+    size_t i = 0;
+    struct fields f;
+    for (; i < g->n_lines && l[i].s[0] != '['; i++) {
+        /* Parent lines are only checked. */
+        const char *end = l[i].s + l[i].n;
+        if (!match_call(l[i].s, end, '/', &f) && !ignorable(l[i].s, end))
+            warn_line(g, l[i].s, l[i].n);
+    }
+    if (i == g->n_lines) {
+        /* gprof2dot warns, then crashes; the entry is dropped here. */
+        diag_warn(g->d, "unexpected end of entry");
+        return P2P_OK;
+    }
+    if (!match_primary(l[i].s, l[i].s + l[i].n, &f)) {
+        warn_line(g, l[i].s, l[i].n);
+        return P2P_OK;
+    }
+    struct entry e = {0};
+    enum p2p_status st;
+    uint64_t ln = l[i].lineno;
+    if ((st = to_int(g, f.index, ln, "index", &e.index)) != P2P_OK ||
+        (st = to_seconds(g, f.self, ln, &e.self)) != P2P_OK)
+        return st;
+    e.name = profile_intern(g->p, f.name.s, f.name.n);
+    if (f.called.s) {
+        e.has_called = true;
+        if ((st = to_count(g, f.called, ln, &e.called)) != P2P_OK)
+            return st;
+    }
+    if (f.called_self.s) {
+        e.has_called_self = true;
+        if ((st = to_count(g, f.called_self, ln, &e.called_self)) != P2P_OK)
+            return st;
+    }
+    if (f.cycle.s) {
+        e.has_cycle = true;
+        if ((st = to_int(g, f.cycle, ln, "cycle number", &e.cycle)) != P2P_OK)
+            return st;
+    }
+    e.child0 = g->n_children;
+    for (i++; i < g->n_lines; i++) {
+        const char *end = l[i].s + l[i].n;
+        if (!match_call(l[i].s, end, '/', &f)) {
+            if (!ignorable(l[i].s, end))
+                warn_line(g, l[i].s, l[i].n);
+            continue;
+        }
+        struct child c = {.lineno = l[i].lineno};
+        if ((st = to_int(g, f.index, c.lineno, "index", &c.index)) != P2P_OK ||
+            (st = to_count(g, f.called, c.lineno, &c.called)) != P2P_OK)
+            return st;
+        c.name = profile_intern(g->p, f.name.s, f.name.n);
+        UTIL_GROW(g->children, g->cap_children, g->n_children + 1);
+        g->children[g->n_children++] = c;
+    }
+    e.n_children = g->n_children - e.child0;
+    size_t slot = imap_put(&g->entry_of, (uint64_t)e.index, g->n_entries);
+    if (slot == g->n_entries) {
+        UTIL_GROW(g->entries, g->cap_entries, g->n_entries + 1);
+        g->n_entries++;
+    }
+    g->entries[slot] = e;
+    return P2P_OK;
+}
+
+static enum p2p_status end_entry(struct gp *g)
+{
+    enum p2p_status st = P2P_OK;
+    if (g->n_lines == 0)
+        diag_warn(g->d, "unexpected end of entry"); /* two separators in a row */
+    else if (g->lines[0].s[0] == '[')
+        st = cycle_entry(g);
+    else
+        st = function_entry(g);
+    g->n_lines = 0;
+    return st;
+}
+
+/* A flat-profile table header: its last word is "name", and it has "calls" and ".../call"
+ * columns (GNU "time seconds seconds calls ms/call ms/call name", BSD alike). */
+static bool flat_header(const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    bool calls = false, per_call = false, name = false;
+    while ((p = skip_ws(p, end, NULL)) < end) {
+        const char *e = token_end(p, end);
+        struct span w = {p, (size_t)(e - p)};
+        name = span_is(w, "name");
+        calls |= span_is(w, "calls");
+        per_call |= w.n >= 5 && memcmp(e - 5, "/call", 5) == 0;
+        p = e;
+    }
+    return name && calls && per_call;
+}
+
+static bool is_number(struct span s)
+{
+    size_t dots = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        if (s.s[i] == '.')
+            dots++;
+        else if (!is_digit(s.s[i]))
+            return false;
+    }
+    return s.n > dots && dots <= 1;
+}
+
+/* Flat-profile row: "%TIME CUMULATIVE SELF [CALLS SELF/CALL TOTAL/CALL] NAME"; gprof leaves
+ * the three call columns blank for functions without call counts. The name may be followed
+ * by gprof's " <cycle N>" and " [INDEX]" or " (INDEX)". */
+static bool flat_row(struct gp *g, const char *s, size_t n, struct flat_row *r)
+{
+    const char *end = s + n;
+    struct toks t;
+    first_tokens(s, end, &t);
+    if (t.n < 4 || !is_number(t.t[0]) || !is_number(t.t[1]) || !is_number(t.t[2]))
+        return false;
+    if (!parse_double(t.t[2].s, t.t[2].n, &r->self))
+        return false;
+    struct span name = t.t[3];
+    r->has_calls = false;
+    if (t.n >= 7 && all_digits(t.t[3].s, t.t[3].n) && is_number(t.t[4]) && is_number(t.t[5])) {
+        r->has_calls = true;
+        name = t.t[6];
+        uint64_t v;
+        if (parse_u64(t.t[3].s, t.t[3].n, &v))
+            r->calls = (double)v;
+        else if (!parse_double(t.t[3].s, t.t[3].n, &r->calls))
+            return false;
+    }
+    const char *ne = strip_end(name.s, end);
+    /* Strip " [N]" / " (N)", then " <cycle N>". */
+    if (ne[-1] == ']' || ne[-1] == ')') {
+        const char *d = ne - 1;
+        while (d > name.s && is_digit(d[-1]))
+            d--;
+        const char *open = d - 1;
+        if (d < ne - 1 && open > name.s && *open == (ne[-1] == ']' ? '[' : '(') &&
+            ws_before(name.s, open))
+            ne = strip_end(name.s, open);
+    }
+    struct span num;
+    const char *w = cycle_suffix(name.s, ne, &num);
+    if (w)
+        ne = w;
+    r->name = profile_intern(g->p, name.s, (size_t)(ne - name.s));
+    return true;
+}
+
+static void flat_line(struct gp *g, const char *s, size_t n, uint64_t lineno)
+{
+    if (g->flat_state == FLAT_NONE) {
+        if (flat_header(s, n))
+            g->flat_state = FLAT_ROWS;
+        return;
+    }
+    if (g->flat_state != FLAT_ROWS)
+        return;
+    if (n == 0 || is_blank(s, n)) {
+        g->flat_state = FLAT_DONE;
+        return;
+    }
+    struct flat_row r;
+    if (!flat_row(g, s, n, &r)) {
+        if (!g->flat_bad)
+            g->flat_bad = lineno;
+        g->flat_state = FLAT_DONE;
+        return;
+    }
+    UTIL_GROW(g->flat, g->cap_flat, g->n_flat + 1);
+    g->flat[g->n_flat++] = r;
+}
+
+/* No call graph: gprof2dot stops with "unexpected end of file"; the flat profile still names
+ * the functions and their self times, so they become unconnected nodes. */
+static enum p2p_status build_flat(struct gp *g)
+{
+    if (g->flat_state == FLAT_NONE)
+        return diag_fail(g->d, 0, "no gprof call graph or flat profile found");
+    if (g->flat_bad)
+        return diag_fail(g->d, g->flat_bad, "expected a flat profile row "
+                                            "\"%%TIME CUMULATIVE SELF [CALLS S/CALL S/CALL] NAME\"");
+    double total = 0;
+    for (size_t i = 0; i < g->n_flat; i++) {
+        size_t fi = profile_func_int(g->p, (int64_t)i + 1, NULL);
+        struct prof_func *f = &g->p->funcs[fi];
+        f->name = g->flat[i].name;
+        ev_set(&f->ev, PEV_TIME, g->flat[i].self);
+        if (g->flat[i].has_calls) {
+            f->has_called = true;
+            f->called = g->flat[i].calls;
+        }
+        total += g->flat[i].self;
+    }
+    ev_set(&g->p->ev, PEV_TIME, total);
+    return P2P_OK;
+}
+
+static void add_call(struct gp *g, size_t caller, const struct child *c)
+{
+    struct profile *p = g->p;
+    bool created;
+    struct prof_call *call = profile_call(p, caller, profile_find_int(p, c->index), &created);
+    if (!created)
+        diag_warn(g->d, "overwriting call from function %" PRId64 " to %" PRId64,
+                  p->funcs[caller].int_id, c->index);
+    call->ev.has = 0;
+    ev_set(&call->ev, PEV_CALLS, c->called);
+}
+
+static void build(struct gp *g)
+{
+    struct profile *p = g->p;
+    double total = 0;
+    /* Functions first, in gprof2dot's order, so that every callee exists for the calls. */
+    for (size_t i = 0; i < g->n_entries; i++) {
+        const struct entry *e = &g->entries[i];
+        const struct child *ch = g->children + e->child0;
+        bool created;
+        /* A child without an entry of its own (gprof2dot crashes): a function with no self
+         * time, listed before its caller as gprof2dot would list it. */
+        for (size_t k = 0; k < e->n_children; k++) {
+            if (imap_get(&g->entry_of, (uint64_t)ch[k].index) != IMAP_NONE)
+                continue;
+            size_t fi = profile_func_int(p, ch[k].index, &created);
+            if (!created)
+                diag_warn(g->d, "overwriting function %s (id %" PRId64 ")", ch[k].name,
+                          ch[k].index);
+            p->funcs[fi].name = ch[k].name;
+            ev_set(&p->funcs[fi].ev, PEV_TIME, 0);
+        }
+        size_t fi = profile_func_int(p, e->index, &created);
+        struct prof_func *f = &p->funcs[fi];
+        f->name = e->name;
+        ev_set(&f->ev, PEV_TIME, e->self);
+        if (e->has_called) {
+            f->has_called = true;
+            f->called = e->called;
+            /* Self-recursive calls count, but make no edge (a child line may). */
+            if (e->has_called_self)
+                f->called += e->called_self;
+        }
+        if (e->has_cycle) {
+            if (imap_get(&g->declared, (uint64_t)e->cycle) == IMAP_NONE) {
+                diag_warn(g->d, "<cycle %" PRId64 " as a whole> entry missing", e->cycle);
+                imap_put(&g->declared, (uint64_t)e->cycle, 1);
+            }
+            f->cycle = profile_cycle(p, e->cycle);
+        }
+        total += e->self;
+    }
+    ev_set(&p->ev, PEV_TIME, total);
+    for (size_t i = 0; i < g->n_entries; i++) {
+        const struct entry *e = &g->entries[i];
+        size_t fi = profile_find_int(p, e->index);
+        for (size_t k = 0; k < e->n_children; k++)
+            add_call(g, fi, &g->children[e->child0 + k]);
+    }
+}
+
+static enum p2p_status parse(struct gp *g, const struct input *in)
+{
+    struct line_reader lr;
+    const char *s;
+    size_t n;
+    int r;
+    lines_init(&lr, in);
+    /* Up to the call-graph header, remembering the flat profile on the way. */
+    for (;;) {
+        if ((r = lines_next(&lr, &s, &n, g->d)) < 0)
+            return P2P_ERR_PARSE;
+        if (r == 0)
+            return build_flat(g);
+        if (cg_header(s, n))
+            break;
+        flat_line(g, s, n, lr.lineno);
+    }
+    do {
+        if ((r = lines_next(&lr, &s, &n, g->d)) < 0)
+            return P2P_ERR_PARSE;
+        if (r == 0)
+            return diag_fail(g->d, lr.lineno, "unexpected end of file in the call graph");
+    } while (cg_header(s, n));
+    /* Entries end at dash lines; the section at a form feed line. */
+    while (!(n == 1 && s[0] == '\f')) {
+        if (n > 0 && !is_blank(s, n)) {
+            enum p2p_status st = P2P_OK;
+            if (separator(s, n)) {
+                st = end_entry(g);
+            } else {
+                UTIL_GROW(g->lines, g->cap_lines, g->n_lines + 1);
+                g->lines[g->n_lines++] = (struct line_ref){s, n, lr.lineno};
+            }
+            if (st != P2P_OK)
+                return st;
+        }
+        if ((r = lines_next(&lr, &s, &n, g->d)) < 0)
+            return P2P_ERR_PARSE;
+        if (r == 0)
+            return diag_fail(g->d, lr.lineno,
+                             "unexpected end of file: the call graph must end with a form feed");
+    }
+    build(g);
+    return P2P_OK;
+}
+
+static enum p2p_status read_prof(struct input *const *in, size_t n_in, struct profile **out,
+                                 struct diag *d)
+{
     *out = NULL;
+    if (n_in != 1)
+        return diag_error(d, P2P_ERR_USAGE, "exactly one file must be given for prof input");
     d->file = in[0]->name;
-    return diag_fail(d, 0, "the prof reader is not implemented yet");
+    struct gp g = {.d = d, .p = profile_new(PROF_RECIPE_GPROF, true)};
+    imap_init(&g.entry_of);
+    imap_init(&g.declared);
+    strbuf_init(&g.msg);
+    enum p2p_status st = parse(&g, in[0]);
+    free(g.lines);
+    free(g.entries);
+    free(g.children);
+    free(g.flat);
+    imap_fini(&g.entry_of);
+    imap_fini(&g.declared);
+    strbuf_fini(&g.msg);
+    if (st != P2P_OK) {
+        profile_free(g.p);
+        return st;
+    }
+    *out = g.p;
+    return P2P_OK;
+}
+
+/* ---- detection ------------------------------------------------------------------------- */
+
+static bool line_has(const char *s, size_t n, const char *word)
+{
+    size_t k = strlen(word);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(s + i, word, k) == 0)
+            return true;
+    return false;
+}
+
+static int sniff(const unsigned char *head, size_t n)
+{
+    const char *p = (const char *)head, *end = p + n;
+    int score = 0;
+    bool first = true;
+    while (p < end) {
+        const char *nl = p;
+        while (nl < end && *nl != '\n' && *nl != '\r')
+            nl++;
+        size_t len = (size_t)(nl - p);
+        if (cg_header(p, len))
+            return 95;
+        if (first && !is_blank(p, len) && len > 0) {
+            first = false;
+            if (span_is((struct span){p, len}, "Flat profile:"))
+                score = 90;
+        }
+        if (line_has(p, len, "Call graph (explanation follows)") ||
+            span_is((struct span){p, len}, "call graph profile:"))
+            score = score > 90 ? score : 90;
+        if (len > 36 && memcmp(p, "granularity: each sample hit covers ", 36) == 0)
+            score = score > 85 ? score : 85;
+        if (flat_header(p, len) && score < 60)
+            score = 60;
+        p = nl < end ? nl + 1 : end;
+    }
+    return score;
 }
 
 const struct reader reader_prof = {
     .name = "prof",
-    .summary = "(not implemented yet)",
+    .summary = "GNU gprof text output (the call graph; a flat profile alone without edges)",
     .sniff = sniff,
     .multi = false,
     .read = read_prof,

@@ -75,6 +75,21 @@ const char *stacks_basename(const char *s, size_t n, size_t *out_n)
     return s + i;
 }
 
+static bool hex_digit(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+size_t stacks_strip_offset(const char *s, size_t n)
+{
+    size_t k = n;
+    while (k > 0 && hex_digit((unsigned char)s[k - 1]))
+        k--;
+    if (k < n && k >= 3 && memcmp(s + k - 3, "+0x", 3) == 0)
+        return k - 3;
+    return n;
+}
+
 /* The stamp of function f, growing the array (new slots 0: no stack yet) as functions come. */
 static uint64_t *stamp_of(struct stacks *s, size_t f)
 {

@@ -23,18 +23,17 @@ enum stacks_order {
 struct stacks {
     struct profile *p;
     enum stacks_order order;
-    double count;     /* of the stack being added */
-    size_t n_frames;  /* frames added to it so far */
-    size_t prev;      /* its previous frame (function index) */
-    uint64_t gen;     /* stamp of the stack being added; 0 is never a stack's */
-    uint64_t *stamp;  /* per function: stamp of the last stack that counted its TOTAL_SAMPLES */
+    double count;    /* of the stack being added */
+    size_t n_frames; /* frames added to it so far */
+    size_t prev;     /* its previous frame (function index) */
+    uint64_t gen;    /* stamp of the stack being added; 0 is never a stack's */
+    uint64_t *stamp; /* per function: stamp of the last stack that counted its TOTAL_SAMPLES */
     size_t cap_stamp;
     struct strbuf scratch; /* for the reader: building function ids */
 };
 
 /* Reads one input into s->p (d->file is already set). */
-typedef enum p2p_status (*stacks_read_fn)(struct stacks *s, const struct input *in,
-                                          struct diag *d);
+typedef enum p2p_status (*stacks_read_fn)(struct stacks *s, const struct input *in, struct diag *d);
 
 /* The reader's whole read(): a new profile (recipe PROF_RECIPE_STACKS, string ids) into which
  * every input is read in turn by fn, so that several inputs add up. On failure *out = NULL and
@@ -58,6 +57,9 @@ static inline bool stacks_isspace(unsigned char c)
  * end. *complete is false for a last line cut off without a terminator. */
 bool stacks_sniff_line(const unsigned char *buf, size_t n, size_t *pos, const char **line,
                        size_t *len, bool *complete);
+
+/* Length of symbol [s, s+n) without a trailing "+0xOFFSET" (hex digits, at least one). */
+size_t stacks_strip_offset(const char *s, size_t n);
 
 /* "dir/lib.so" -> "lib.so": the text after the last '/', as os.path.basename. */
 const char *stacks_basename(const char *s, size_t n, size_t *out_n);

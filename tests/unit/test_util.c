@@ -1,19 +1,117 @@
+/* Checked number parsing, buffers, growth: the helpers every reader relies on. */
 #include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
+
 #include "testutil.h"
-static void test_placeholder(void **state)
+#include "util.h"
+
+#define S(x) x, strlen(x)
+
+static void test_parse_u64(void **state)
 {
     (void)state;
-    assert_true(1);
+    uint64_t v = 7;
+    assert_true(parse_u64(S("0"), &v) && v == 0);
+    assert_true(parse_u64(S("+42"), &v) && v == 42);
+    assert_true(parse_u64(S("18446744073709551615"), &v) && v == UINT64_MAX);
+    v = 7;
+    assert_false(parse_u64(S("18446744073709551616"), &v));
+    assert_false(parse_u64(S(""), &v));
+    assert_false(parse_u64(S("+"), &v));
+    assert_false(parse_u64(S("-1"), &v));
+    assert_false(parse_u64(S("12a"), &v));
+    assert_false(parse_u64(S(" 1"), &v));
+    assert_int_equal(v, 7); /* untouched on failure */
+    /* only the given length is read */
+    assert_true(parse_u64("123456", 3, &v) && v == 123);
 }
+
+static void test_parse_i64(void **state)
+{
+    (void)state;
+    int64_t v;
+    assert_true(parse_i64(S("-9223372036854775808"), &v) && v == INT64_MIN);
+    assert_true(parse_i64(S("9223372036854775807"), &v) && v == INT64_MAX);
+    assert_false(parse_i64(S("9223372036854775808"), &v));
+    assert_false(parse_i64(S("-9223372036854775809"), &v));
+    assert_false(parse_i64(S("-+1"), &v));
+    assert_false(parse_i64(S("--1"), &v));
+    assert_true(parse_i64(S("-17"), &v) && v == -17);
+}
+
+static void test_parse_double(void **state)
+{
+    (void)state;
+    double v;
+    assert_true(parse_double(S("1.5"), &v) && v == 1.5);
+    assert_true(parse_double(S("-2e3"), &v) && v == -2000.0);
+    assert_true(parse_double(S(".25"), &v) && v == 0.25);
+    assert_true(parse_double(S("1e-400"), &v) && v == 0.0); /* underflow is fine */
+    assert_false(parse_double(S("1e400"), &v));             /* overflow is not */
+    assert_false(parse_double(S("nan"), &v));
+    assert_false(parse_double(S("inf"), &v));
+    assert_false(parse_double(S("-Infinity"), &v));
+    assert_false(parse_double(S("0x10"), &v));
+    assert_false(parse_double(S("1.5x"), &v));
+    assert_false(parse_double(S(""), &v));
+    assert_false(parse_double(S("."), &v));
+    char big[200];
+    memset(big, '1', sizeof(big));
+    assert_false(parse_double(big, sizeof(big), &v)); /* too long a token */
+}
+
+static void test_strbuf(void **state)
+{
+    (void)state;
+    struct strbuf b;
+    strbuf_init(&b);
+    for (int i = 0; i < 1000; i++)
+        strbuf_addf(&b, "%d,", i % 10);
+    assert_int_equal(b.len, 2000);
+    assert_memory_equal(b.s, "0,1,2,", 6);
+    assert_int_equal(b.s[b.len], '\0');
+    strbuf_reset(&b);
+    strbuf_add(&b, "a\0b", 3);
+    assert_int_equal(b.len, 3);
+    char *s = strbuf_detach(&b);
+    assert_memory_equal(s, "a\0b", 4);
+    assert_null(b.s);
+    free(s);
+    s = strbuf_detach(&b); /* an empty buffer gives "" */
+    assert_string_equal(s, "");
+    free(s);
+}
+
+static void test_grow(void **state)
+{
+    (void)state;
+    int *a = NULL;
+    size_t cap = 0;
+    for (size_t n = 1; n <= 10000; n++) {
+        UTIL_GROW(a, cap, n);
+        a[n - 1] = (int)n;
+        assert_true(cap >= n);
+    }
+    assert_int_equal(a[9999], 10000);
+    free(a);
+    char *x = xasprintf("%s-%03d", "id", 7);
+    assert_string_equal(x, "id-007");
+    free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_placeholder),
+        cmocka_unit_test(test_parse_u64),    cmocka_unit_test(test_parse_i64),
+        cmocka_unit_test(test_parse_double), cmocka_unit_test(test_strbuf),
+        cmocka_unit_test(test_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

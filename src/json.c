@@ -164,8 +164,7 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *end)
         return 3;
     }
     if (c >= 0xF0 && c <= 0xF4) {
-        if (avail < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
-            (p[3] & 0xC0) != 0x80)
+        if (avail < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
             return 0;
         if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))
             return 0;
@@ -194,8 +193,8 @@ static enum p2p_status scan_string(struct json_parser *jp, struct diag *d)
             break;
         }
         if (c < 0x20)
-            return fail(jp, d, p, "control character 0x%02x in a string (write it as \\u%04x)",
-                        c, c);
+            return fail(jp, d, p, "control character 0x%02x in a string (write it as \\u%04x)", c,
+                        c);
         if (c >= 0x80) {
             size_t n = utf8_len(p, end);
             if (n == 0)

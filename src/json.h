@@ -31,8 +31,8 @@ enum json_token {
 
 struct json_parser {
     /* Of the token last returned: */
-    const char *str;   /* JSON_KEY, JSON_STRING: decoded UTF-8, NUL-terminated, valid until
-                          the next json_next; may contain NUL bytes (from \u0000) */
+    const char *str; /* JSON_KEY, JSON_STRING: decoded UTF-8, NUL-terminated, valid until
+                        the next json_next; may contain NUL bytes (from \u0000) */
     size_t str_len;
     double num;        /* JSON_NUMBER: finite value */
     bool num_is_int;   /* JSON_NUMBER written without fraction or exponent */

@@ -362,7 +362,8 @@ static int sniff(const unsigned char *head, size_t n)
     static const char magic[] = "JAVA PROFILE ";
     if (n >= sizeof(magic) - 1 && memcmp(head, magic, sizeof(magic) - 1) == 0)
         return 100;
-    bool cpu = memmem(head, n, "\nCPU SAMPLES BEGIN", 18) || memmem(head, n, "\nCPU TIME (ms) BEGIN", 20);
+    bool cpu =
+        memmem(head, n, "\nCPU SAMPLES BEGIN", 18) || memmem(head, n, "\nCPU TIME (ms) BEGIN", 20);
     bool trace = memmem(head, n, "\nTRACE ", 7) && memmem(head, n, ":\n\t", 3);
     if (cpu && trace)
         return 90;

@@ -113,8 +113,8 @@ static enum p2p_status read_field(struct jstate *s, struct jfield *f)
 
 /* A function's name, module or process: a string without NUL; module and process may also
  * be null or absent. */
-static bool check_field(struct jstate *s, const struct jfield *f, const char *what,
-                        bool optional, size_t index, uint64_t obj_line)
+static bool check_field(struct jstate *s, const struct jfield *f, const char *what, bool optional,
+                        size_t index, uint64_t obj_line)
 {
     if (!f->present) {
         if (!optional)
@@ -124,13 +124,13 @@ static bool check_field(struct jstate *s, const struct jfield *f, const char *wh
     if (f->tok == JSON_NULL && optional)
         return true;
     if (f->tok != JSON_STRING) {
-        defer(&s->funcs_err, f->line, "the \"%s\" of function %zu must be a string, not %s",
-              what, index, json_token_desc(f->tok));
+        defer(&s->funcs_err, f->line, "the \"%s\" of function %zu must be a string, not %s", what,
+              index, json_token_desc(f->tok));
         return false;
     }
     if (f->has_nul) {
-        defer(&s->funcs_err, f->line, "the \"%s\" of function %zu contains a NUL character",
-              what, index);
+        defer(&s->funcs_err, f->line, "the \"%s\" of function %zu contains a NUL character", what,
+              index);
         return false;
     }
     return true;
@@ -147,7 +147,7 @@ static enum p2p_status read_function(struct jstate *s)
             return P2P_ERR_PARSE;
         if (t == JSON_OBJECT_END)
             break;
-        struct jfield *f = key_is(s, "name")     ? &name
+        struct jfield *f = key_is(s, "name")      ? &name
                            : key_is(s, "module")  ? &module
                            : key_is(s, "process") ? &process
                                                   : NULL;

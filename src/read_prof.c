@@ -201,34 +201,67 @@ static bool eat_digits(const char **p, const char *end, struct span *out)
     return true;
 }
 
+/* Whether Python prints code point c as itself in repr(): not for controls, separators,
+ * format characters and private use (the common ones; unassigned ones are not known here). */
+static bool py_printable(uint32_t c)
+{
+    return !(c < 0x20 || (c >= 0x7f && c <= 0xa0) || c == 0xad || c == 0x1680 ||
+             (c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) ||
+             (c >= 0x205f && c <= 0x206f) || c == 0x3000 || c == 0xfeff ||
+             (c >= 0xfff9 && c <= 0xfffb) || (c >= 0xe000 && c <= 0xf8ff) || c >= 0xf0000);
+}
+
+/* Length of the UTF-8 sequence at s (1..4) and its code point; 0 if malformed. */
+static size_t utf8_at(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
+    if (len == 0 || len > n || s[0] >= 0xf5)
+        return 0;
+    uint32_t c = s[0] & (0x7f >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = c << 6 | (s[i] & 0x3f);
+    }
+    static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *cp = c;
+    return len;
+}
+
 /* Python's repr() of a line, for "unrecognized call graph entry: %r" (long lines cut). */
 static void py_repr(struct strbuf *b, const char *s, size_t n)
 {
     bool sq = memchr(s, '\'', n) != NULL, dq = memchr(s, '"', n) != NULL;
     char q = sq && !dq ? '"' : '\'';
+    const unsigned char *u = (const unsigned char *)s;
     strbuf_reset(b);
     strbuf_addc(b, q);
     for (size_t i = 0; i < n && b->len < QUOTE_MAX; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\\' || c == (unsigned char)q) {
-            strbuf_addc(b, '\\');
-            strbuf_addc(b, (char)c);
-        } else if (c == '\t') {
-            strbuf_adds(b, "\\t");
-        } else if (c == '\n') {
-            strbuf_adds(b, "\\n");
-        } else if (c == '\r') {
-            strbuf_adds(b, "\\r");
-        } else if (c < 0x20 || c == 0x7f) {
-            strbuf_addf(b, "\\x%02x", c);
-        } else if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
-                   (unsigned char)s[i + 1] <= 0xa0) {
-            /* C1 controls and NBSP are not printable for Python. */
-            strbuf_addf(b, "\\x%02x", (unsigned char)s[i + 1]);
-            i++;
-        } else {
-            strbuf_addc(b, (char)c);
+        uint32_t c = u[i];
+        size_t len = 1;
+        if (c >= 0x80 && (len = utf8_at(u + i, n - i, &c)) == 0) {
+            strbuf_addf(b, "\\x%02x", (unsigned)u[i]); /* not UTF-8: the byte */
+            continue;
         }
+        if (c == '\\' || c == (unsigned char)q)
+            strbuf_addf(b, "\\%c", (char)c);
+        else if (c == '\t')
+            strbuf_adds(b, "\\t");
+        else if (c == '\n')
+            strbuf_adds(b, "\\n");
+        else if (c == '\r')
+            strbuf_adds(b, "\\r");
+        else if (py_printable(c))
+            strbuf_add(b, s + i, len);
+        else if (c < 0x100)
+            strbuf_addf(b, "\\x%02x", (unsigned)c);
+        else if (c < 0x10000)
+            strbuf_addf(b, "\\u%04x", (unsigned)c);
+        else
+            strbuf_addf(b, "\\U%08x", (unsigned)c);
+        i += len - 1;
     }
     if (b->len >= QUOTE_MAX)
         strbuf_adds(b, "...");

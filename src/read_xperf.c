@@ -116,8 +116,8 @@ static bool word_ci(const unsigned char *p, const unsigned char *end, const char
 }
 
 enum num_kind {
-    NUM_TEXT,    /* neither int() nor float() accepts it */
-    NUM_FINITE,  /* a number, value in *v */
+    NUM_TEXT,      /* neither int() nor float() accepts it */
+    NUM_FINITE,    /* a number, value in *v */
     NUM_NONFINITE, /* inf, nan, or too large for a double */
 };
 
@@ -361,8 +361,8 @@ static int sniff(const unsigned char *head, size_t n)
 {
     const unsigned char *eol = memchr(head, '\n', n);
     size_t len = eol ? (size_t)(eol - head) : n;
-    static const char *const cols[] = {"Process Name", "Module", "Function", "Weight",
-                                       "Count", "Stack"};
+    static const char *const cols[] = {"Process Name", "Module", "Function",
+                                       "Weight",       "Count",  "Stack"};
     int found = 0;
     for (size_t i = 0; i < P2P_ARRAY_LEN(cols); i++)
         if (memmem(head, len, cols[i], strlen(cols[i])))

@@ -1,2 +1,125 @@
 #!/bin/sh
-exit 0
+# End-to-end tests of the prof2png program: real profiles in, DOT/PNG/SVG/PDF out, exit
+# codes, one-line errors, no output file left behind on failure, determinism.
+# Run by `make check` (PROF2PNG, top_srcdir, DOT and VALGRIND_RUN come from Makefile.am).
+set -u
+: "${top_srcdir:=.}" "${PROF2PNG:=./prof2png}" "${DOT:=dot}" "${VALGRIND_RUN:=}"
+EX=$top_srcdir/examples
+T=$(mktemp -d "${TMPDIR:-/tmp}/p2p-e2e.XXXXXX") || exit 99
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
+check() { # check NAME COMMAND...: the command must succeed
+    name=$1
+    shift
+    if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+p2p() { $VALGRIND_RUN "$PROF2PNG" "$@"; }
+has_dot() { [ "$DOT" != no ] && command -v "$DOT" >/dev/null 2>&1; }
+
+# expect_error NAME STATUS PATTERN ARGS...: exit status, a single "prof2png: " line
+# matching PATTERN on stderr, and no output file $T/out.png.
+expect_error() {
+    name=$1 want=$2 pattern=$3
+    shift 3
+    rm -f "$T/out.png"
+    p2p "$@" >"$T/stdout" 2>"$T/stderr"
+    st=$?
+    lines=$(grep -c '^prof2png: ' "$T/stderr")
+    if [ "$st" -ne "$want" ]; then
+        not_ok "$name (exit $st, want $want: $(head -n 1 "$T/stderr"))"
+    elif [ "$lines" -ne 1 ] || ! grep -q -- "$pattern" "$T/stderr"; then
+        not_ok "$name (message: $(cat "$T/stderr"))"
+    elif [ -e "$T/out.png" ] || ls -a "$T" | grep -q '^\.prof2png-'; then
+        not_ok "$name (an output file was left behind)"
+    else
+        ok "$name"
+    fi
+}
+
+PROF=$EX/python/wordfreq.prof
+
+# ---- DOT on standard output, detection, determinism
+p2p "$PROF" -o - >"$T/a.dot"
+check "pstats to DOT on stdout" test -s "$T/a.dot"
+p2p -f pstats "$PROF" >"$T/b.dot"
+check "detected and explicit -f agree" cmp -s "$T/a.dot" "$T/b.dot"
+check "DOT has the main node" grep -q 'label="wordfreq:60:main\\n99.93%' "$T/a.dot"
+p2p <"$PROF" >"$T/stdin.dot"
+check "standard input (no file)" cmp -s "$T/a.dot" "$T/stdin.dot"
+p2p - <"$PROF" >"$T/dash.dot"
+check "standard input (-)" cmp -s "$T/a.dot" "$T/dash.dot"
+if has_dot; then
+    check "DOT parses with dot" "$DOT" -Tcanon "$T/a.dot" -o "$T/canon.dot"
+fi
+
+# ---- pictures: valid, deterministic, the same layout as piping into dot
+for fmt in png svg pdf dot gv; do
+    p2p "$PROF" -o "$T/one.$fmt" && p2p "$PROF" -o "$T/two.$fmt"
+    check "$fmt twice gives identical bytes" cmp -s "$T/one.$fmt" "$T/two.$fmt"
+done
+check "PNG signature" sh -c "head -c 8 '$T/one.png' | od -An -c | grep -q 'P   N   G'"
+check "PDF signature" sh -c "head -c 5 '$T/one.pdf' | grep -q '%PDF-'"
+check "SVG is complete" grep -q '</svg>' "$T/one.svg"
+check "x.gv is DOT" cmp -s "$T/one.gv" "$T/a.dot"
+check "-T overrides the extension" sh -c "'$PROF2PNG' '$PROF' -T svg -o '$T/t.png' && grep -q '</svg>' '$T/t.png'"
+check "unknown extension writes DOT, as gprof2dot" sh -c "'$PROF2PNG' '$PROF' -o '$T/out.txt' && cmp -s '$T/out.txt' '$T/a.dot'"
+if has_dot; then
+    "$DOT" -Tpng "$T/a.dot" -o "$T/piped.png"
+    check "-o x.png equals 'prof2png | dot -Tpng'" cmp -s "$T/one.png" "$T/piped.png"
+fi
+
+# ---- both Python profilers, merging
+check "profile-module stats file" sh -c "'$PROF2PNG' '$EX/python/wordfreq-profile.prof' | grep -q 'wordfreq:30:merge_sort'"
+p2p "$PROF" "$PROF" >"$T/merged.dot"
+check "two files are merged (calls add up)" grep -q 'label="wordfreq:60:main\\n99.93%\\n(0.48%)\\n2×"' "$T/merged.dot"
+
+# ---- selection and listing
+p2p "$PROF" --list-functions=+ >"$T/list.out" 2>"$T/list.err"
+check "--list-functions writes to stderr only" sh -c "[ ! -s '$T/list.out' ] && grep -q ':	wordfreq:60:main' '$T/list.err'"
+p2p "$PROF" -z '*merge_sort' >"$T/root.dot"
+check "-z keeps the subtree" sh -c "grep -q merge_sort '$T/root.dot' && ! grep -q make_text '$T/root.dot'"
+expect_error "-z with no match" 1 "root node nosuch not found" "$PROF" -z nosuch -o "$T/out.png"
+
+# ---- bad input: one line, exit status, no file
+head -c 2000 "$PROF" >"$T/truncated.prof"
+expect_error "truncated stats file" 1 "truncated.prof: .*(offset [0-9]*)" -f pstats "$T/truncated.prof" -o "$T/out.png"
+printf 'this is not a profile\n' >"$T/garbage.txt"
+expect_error "unrecognised format" 1 "garbage.txt: unrecognised profile format (tried " "$T/garbage.txt" -o "$T/out.png"
+head -c 4096 /dev/urandom >"$T/random.bin"
+expect_error "random bytes as pstats" 1 "random.bin: " -f pstats "$T/random.bin" -o "$T/out.png"
+expect_error "missing input file" 3 "nosuch.prof: cannot open" "$T/nosuch.prof" -o "$T/out.png"
+expect_error "unknown option" 2 "unrecognized or ambiguous option '--bogus'" --bogus "$PROF"
+expect_error "bad colormap" 2 "invalid choice 'rainbow'" -c rainbow "$PROF"
+expect_error "output directory missing" 3 "cannot create a file beside" "$PROF" -o "$T/no/dir/out.png"
+printf 'keep' >"$T/keep.png"
+p2p -f pstats "$T/truncated.prof" -o "$T/keep.png" 2>/dev/null
+check "a failed run leaves an existing output untouched" sh -c "[ \"\$(cat '$T/keep.png')\" = keep ]"
+if [ -w /dev/full ]; then
+    p2p "$PROF" >/dev/full 2>"$T/full.err"
+    st=$?
+    check "stdout on a full disk: exit 3" sh -c "[ $st -eq 3 ] && grep -q 'No space left' '$T/full.err'"
+    p2p "$PROF" -o /dev/full 2>"$T/full.err"
+    st=$?
+    check "-o /dev/full: exit 3, device kept" sh -c "[ $st -eq 3 ] && [ -c /dev/full ]"
+fi
+
+# ---- names are data (folded stacks with hostile names)
+printf 'main;a"b[shape=star];<script>x</script>;back\\slash\\N 5\nmain;}digraph{x;0x10 3\n' >"$T/evil.collapse"
+check "hostile names: DOT written" sh -c "'$PROF2PNG' -f collapse -n0 -e0 '$T/evil.collapse' >'$T/evil.dot'"
+if has_dot; then
+    check "hostile names: DOT parses" "$DOT" -Tsvg "$T/evil.dot" -o "$T/evil-dot.svg"
+    check "hostile names: node count intact" sh -c "[ \"\$(grep -c 'class=\"node\"' '$T/evil-dot.svg')\" -eq 6 ]"
+fi
+check "hostile names: SVG" p2p -f collapse -n0 -e0 "$T/evil.collapse" -o "$T/evil.svg"
+check "hostile names: markup escaped" sh -c "! grep -q '<script' '$T/evil.svg' && grep -q '&lt;script&gt;' '$T/evil.svg'"
+
+# ---- help and version
+check "--help" sh -c "'$PROF2PNG' --help | grep -q 'Usage: prof2png'"
+check "--version" sh -c "'$PROF2PNG' --version | grep -q '^prof2png [0-9]'"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

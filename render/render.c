@@ -205,13 +205,26 @@ enum p2p_status render_gvc(const struct graph *g, const char *format, FILE *f, s
     return render_gvc_stream(g, format, f, d);
 }
 
+/* One Graphviz context per process: Graphviz 2.43's pango plugin keeps a font cache that
+ * outlives gvFreeContext, so a second context in the same process reads freed memory. */
+static GVC_t *gvc_ctx;
+
+void render_fini(void)
+{
+    if (gvc_ctx)
+        gvFreeContext(gvc_ctx);
+    gvc_ctx = NULL;
+}
+
 static enum p2p_status render_gvc_stream(const struct graph *g, const char *format, FILE *f,
                                          struct diag *d)
 {
     gv_error[0] = '\0';
     agseterr(AGERR);
     agseterrf(capture_error);
-    GVC_t *gvc = gvContext();
+    if (!gvc_ctx)
+        gvc_ctx = gvContext();
+    GVC_t *gvc = gvc_ctx;
     if (!gvc)
         return diag_error(d, P2P_ERR_IO, "cannot initialise Graphviz");
     enum p2p_status st = P2P_OK;
@@ -241,7 +254,6 @@ static enum p2p_status render_gvc_stream(const struct graph *g, const char *form
 out:
     if (G)
         agclose(G);
-    gvFreeContext(gvc);
     agseterrf(NULL);
     agreseterrors();
     return st;

@@ -40,4 +40,7 @@ enum p2p_status render_write(const struct graph *g, const char *format, const ch
 enum p2p_status render_gvc(const struct graph *g, const char *format, FILE *f, struct diag *d)
     P2P_WUR;
 
+/* Release the Graphviz context that rendering keeps for the whole process. */
+void render_fini(void);
+
 #endif

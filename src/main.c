@@ -149,6 +149,7 @@ out:;
     if (st != P2P_OK)
         diag_format(&d, msg, sizeof(msg));
     graph_free(g);
+    render_fini();
     profile_free(p1);
     profile_free(p2);
     for (size_t i = 0; inputs && i < n_inputs; i++)

@@ -24,14 +24,14 @@ enum frame_kind { FR_SEQ, FR_DICT, FR_CODE };
 
 struct frame {
     uint8_t kind;
-    uint8_t layout;   /* FR_CODE: enum marshal_code_layout */
-    uint8_t step;     /* FR_CODE: next field of the layout's program */
-    bool ambiguous;   /* FR_CODE: 3.0-3.7 or 3.11+, decided at field AMBIGUOUS_STEP */
+    uint8_t layout; /* FR_CODE: enum marshal_code_layout */
+    uint8_t step;   /* FR_CODE: next field of the layout's program */
+    bool ambiguous; /* FR_CODE: 3.0-3.7 or 3.11+, decided at field AMBIGUOUS_STEP */
     int32_t firstlineno;
-    size_t val;       /* the container's value index */
-    size_t base;      /* where its children start on the pending stack */
+    size_t val;         /* the container's value index */
+    size_t base;        /* where its children start on the pending stack */
     uint64_t remaining; /* FR_SEQ: children still to read */
-    size_t ref;       /* reserved reference slot to fill on completion, or NO_REF */
+    size_t ref;         /* reserved reference slot to fill on completion, or NO_REF */
 };
 
 struct dec {
@@ -64,14 +64,14 @@ static const char *const code_programs[] = {
 const char *marshal_kind_name(enum marshal_kind k)
 {
     static const char *const names[] = {
-        [MARSHAL_NONE] = "None",          [MARSHAL_TRUE] = "True",
-        [MARSHAL_FALSE] = "False",        [MARSHAL_STOPITER] = "StopIteration",
-        [MARSHAL_ELLIPSIS] = "Ellipsis",  [MARSHAL_INT] = "int",
-        [MARSHAL_FLOAT] = "float",        [MARSHAL_COMPLEX] = "complex",
-        [MARSHAL_STR] = "str",            [MARSHAL_BYTES] = "bytes",
-        [MARSHAL_TUPLE] = "tuple",        [MARSHAL_LIST] = "list",
-        [MARSHAL_SET] = "set",            [MARSHAL_FROZENSET] = "frozenset",
-        [MARSHAL_DICT] = "dict",          [MARSHAL_SLICE] = "slice",
+        [MARSHAL_NONE] = "None",         [MARSHAL_TRUE] = "True",
+        [MARSHAL_FALSE] = "False",       [MARSHAL_STOPITER] = "StopIteration",
+        [MARSHAL_ELLIPSIS] = "Ellipsis", [MARSHAL_INT] = "int",
+        [MARSHAL_FLOAT] = "float",       [MARSHAL_COMPLEX] = "complex",
+        [MARSHAL_STR] = "str",           [MARSHAL_BYTES] = "bytes",
+        [MARSHAL_TUPLE] = "tuple",       [MARSHAL_LIST] = "list",
+        [MARSHAL_SET] = "set",           [MARSHAL_FROZENSET] = "frozenset",
+        [MARSHAL_DICT] = "dict",         [MARSHAL_SLICE] = "slice",
         [MARSHAL_CODE] = "code object",
     };
     if ((size_t)k < P2P_ARRAY_LEN(names) && names[k])
@@ -109,8 +109,7 @@ static size_t add_ref(struct dec *s, size_t val)
 
 static uint32_t le32(const unsigned char *p)
 {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 static double bits_to_double(uint64_t u)
@@ -397,8 +396,8 @@ static enum p2p_status read_long(struct dec *s, size_t at, struct marshal_value 
     if (n == INT32_MIN)
         return fail(s, at, "long size out of range");
     bool neg = n < 0;
-    uint64_t size = neg ? (uint64_t)-(int64_t)n : (uint64_t)n;
-    if (!cursor_has(&s->c, (size_t)(size * 2)) || size * 2 > SIZE_MAX)
+    uint64_t size = (uint64_t)(neg ? -(int64_t)n : (int64_t)n);
+    if (size > (SIZE_MAX - 1) / 2 || !cursor_has(&s->c, (size_t)(size * 2)))
         return eof(s, at, "long");
     const unsigned char *p = s->c.p + s->c.pos;
     uint64_t mag = 0;
@@ -422,7 +421,10 @@ static enum p2p_status read_long(struct dec *s, size_t at, struct marshal_value 
     v->u.num.d = neg ? -d : d;
     if (mag_ok && (mag <= (uint64_t)INT64_MAX || (neg && mag == (uint64_t)INT64_MAX + 1))) {
         v->fits = true;
-        v->u.num.i = neg ? (int64_t)(0 - mag) : (int64_t)mag;
+        if (!neg)
+            v->u.num.i = (int64_t)mag;
+        else
+            v->u.num.i = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
     }
     return P2P_OK;
 }
@@ -617,7 +619,7 @@ static enum p2p_status read_object(struct dec *s)
     case '<':
     case '>': {
         static const enum marshal_kind kinds[] = {
-            ['('] = MARSHAL_TUPLE, [')'] = MARSHAL_TUPLE, ['['] = MARSHAL_LIST,
+            ['('] = MARSHAL_TUPLE, [')'] = MARSHAL_TUPLE,     ['['] = MARSHAL_LIST,
             ['<'] = MARSHAL_SET,   ['>'] = MARSHAL_FROZENSET,
         };
         const char *what = type == '[' ? "list" : type == '<' || type == '>' ? "set" : "tuple";

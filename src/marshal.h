@@ -59,8 +59,8 @@ struct marshal_code {
 #define MARSHAL_NO_VALUE SIZE_MAX
 
 struct marshal_value {
-    uint8_t kind; /* enum marshal_kind */
-    bool fits;    /* MARSHAL_INT: the value fits an int64_t */
+    uint8_t kind;  /* enum marshal_kind */
+    bool fits;     /* MARSHAL_INT: the value fits an int64_t */
     size_t offset; /* byte offset of the value's type byte, for messages */
     union {
         struct {

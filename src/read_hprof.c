@@ -8,7 +8,8 @@
  *        1 78.94% 78.94%    2654 300556 java.io.RandomAccessFile.close0
  *     CPU SAMPLES END
  * Documented in the JDK 6-8 "HPROF: A Heap/CPU Profiling Tool" guide (format 1.0.1; HPROF was
- * removed in JDK 9). Sections are found exactly as gprof2dot's HProfParser finds them. */
+ * removed in JDK 9); checked against JDK 5/6 output in gprof2dot's tests/hprof. Sections are
+ * found exactly as gprof2dot 2025.04.14's HProfParser finds them. */
 #include "config.h"
 #include "reader.h"
 
@@ -54,7 +55,7 @@ static bool starts(const struct hstate *h, const char *prefix)
 }
 
 /* Skip lines until one starts with `prefix`; end of input first is an error (gprof2dot would
- * loop forever). *traces counts skipped "TRACE " lines when not NULL. */
+ * loop forever). *traces counts the skipped "TRACE " lines when not NULL. */
 static enum p2p_status skip_to(struct hstate *h, const char *prefix, const char *what,
                                size_t *traces)
 {
@@ -331,8 +332,9 @@ static enum p2p_status read_hprof(struct input *const *in, size_t n_in, struct p
         st = skip_to(&h, "TRACE ", "TRACE record", NULL);
     if (st == P2P_OK)
         st = read_traces(&h, p, &hd, &cut_line);
+    uint64_t section_end = h.lr.lineno;
     if (st == P2P_OK)
-        st = skip_to(&h, "CPU", "\"CPU SAMPLES BEGIN\" line", cut_line ? &lost : NULL);
+        st = skip_to(&h, "CPU", "\"CPU SAMPLES BEGIN\" line", &lost);
     if (st == P2P_OK)
         st = read_samples(&h, &hd);
     if (st == P2P_OK) {
@@ -341,6 +343,11 @@ static enum p2p_status read_hprof(struct input *const *in, size_t n_in, struct p
                       "%s:%" PRIu64 ": cannot parse this frame line; as gprof2dot does, the "
                       "trace section ends here and %zu later traces are ignored",
                       d->file, cut_line, lost);
+        else if (lost)
+            diag_warn(d,
+                      "%s:%" PRIu64 ": the trace section ends here; as gprof2dot does, %zu "
+                      "later TRACE records are ignored",
+                      d->file, section_end, lost);
         build(p, &hd);
     }
     free(hd.traces);

@@ -3,9 +3,9 @@
  * (a callchain of function indices, leaf first, and a cost list of which only cost[0] counts):
  *     {"version": 0, "functions": [{"name": "main"}, {"name": "f", "module": "a.out"}],
  *      "events": [{"callchain": [1, 0], "cost": [3]}]}
- * Checked against gprof2dot 2024 (JsonParser) and the schema shipped with it. Keys may come in
- * any order and a repeated key counts once with its last value, as in Python's json module;
- * so checks of a value wait until the document is complete. */
+ * Checked against gprof2dot 2025.04.14 and later (JsonParser) and its schema.json. Keys may
+ * come in any order and a repeated key counts once with its last value, as in Python's json
+ * module, so checks of a value wait until the document is complete. */
 #include "config.h"
 #include "reader.h"
 
@@ -459,6 +459,3 @@ const struct reader reader_json = {
     .multi = false,
     .read = read_json,
 };
-
-/* Until Makefile.am lists src/json.c, build the tokenizer as part of this file. */
-#include "json.c"

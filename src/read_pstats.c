@@ -18,7 +18,7 @@
 #include "reader.h"
 
 /* A distinct (file, line, function) key; Python compares keys by value, so do we (see
- * canonical_key). */
+ * resolve_key). */
 struct key {
     const char *name;     /* MODULE:LINE:FUNCNAME, in the scratch arena */
     const char *filename; /* as text, in the scratch arena */
@@ -383,14 +383,14 @@ static enum p2p_status load_entry(struct ctx *cx, struct stats *st, const struct
                                   size_t ei)
 {
     const struct marshal_value *v = marshal_get(doc, st->e[ei].src);
-    if ((v->kind != MARSHAL_TUPLE && v->kind != MARSHAL_LIST) || v->u.seq.n != 5)
+    if (v->kind != MARSHAL_TUPLE && v->kind != MARSHAL_LIST)
+        return diag_fail_at(cx->d, v->offset,
+                            "expected a (cc, nc, tt, ct, callers) tuple, found a %s",
+                            marshal_kind_name((enum marshal_kind)v->kind));
+    if (v->u.seq.n != 5)
         return diag_fail_at(cx->d, v->offset,
                             "expected a (cc, nc, tt, ct, callers) tuple, found a %s of %zu",
-                            marshal_kind_name((enum marshal_kind)v->kind),
-                            v->kind == MARSHAL_TUPLE || v->kind == MARSHAL_LIST ||
-                                    v->kind == MARSHAL_SET || v->kind == MARSHAL_FROZENSET
-                                ? v->u.seq.n
-                                : (size_t)1);
+                            marshal_kind_name((enum marshal_kind)v->kind), v->u.seq.n);
     double num[4];
     for (size_t k = 0; k < 4; k++) {
         enum p2p_status s = expect_number(cx, marshal_child(doc, v, k), &num[k]);

@@ -213,8 +213,7 @@ static bool ascii_caseeq(const char *a, const char *b)
 /* The member gprof2dot would open for `want`: the first entry whose name matches ignoring
  * case names it, and, as Python's ZipFile keeps the last entry of a repeated name, the last
  * entry with exactly that name is read. */
-static enum p2p_status find_member(zip_t *za, const char *want, zip_uint64_t *idx,
-                                   struct diag *d)
+static enum p2p_status find_member(zip_t *za, const char *want, zip_uint64_t *idx, struct diag *d)
 {
     zip_int64_t n = zip_get_num_entries(za, 0);
     const char *found = NULL;
@@ -250,8 +249,8 @@ static enum p2p_status read_member(zip_t *za, zip_uint64_t idx, const char *what
             return diag_fail(d, 0,
                              "%s expands from %llu to %llu bytes, more than %d-fold: "
                              "refusing a likely zip bomb",
-                             what, (unsigned long long)st.comp_size,
-                             (unsigned long long)st.size, SLEEPY_MAX_RATIO);
+                             what, (unsigned long long)st.comp_size, (unsigned long long)st.size,
+                             SLEEPY_MAX_RATIO);
         limit = st.size;
     }
     zip_file_t *zf = zip_fopen_index(za, idx, 0);
@@ -297,8 +296,7 @@ static enum p2p_status parse_symbols(struct profile *p, struct symtab *t, const 
     while (mlines_next(&m, &l, &n)) {
         struct symline s;
         if (!utf8_valid((const unsigned char *)l, n)) {
-            status = diag_fail(d, 0, "%s:%llu: invalid UTF-8", what,
-                               (unsigned long long)m.lineno);
+            status = diag_fail(d, 0, "%s:%llu: invalid UTF-8", what, (unsigned long long)m.lineno);
             break;
         }
         if (!parse_symline(l, n, &s))
@@ -334,9 +332,8 @@ static enum p2p_status parse_symbols(struct profile *p, struct symtab *t, const 
     return status;
 }
 
-static enum p2p_status parse_callstacks(struct profile *p, const struct symtab *t,
-                                        const char *what, const struct strbuf *text,
-                                        struct diag *d)
+static enum p2p_status parse_callstacks(struct profile *p, const struct symtab *t, const char *what,
+                                        const struct strbuf *text, struct diag *d)
 {
     struct mlines m = {text->s, text->s + text->len, 0};
     size_t *stack = NULL, cap = 0;
@@ -440,8 +437,8 @@ static enum p2p_status read_sleepy(struct input *const *in, size_t n_in, struct 
     zip_source_t *src = zip_source_buffer_create(in[0]->data, in[0]->len, 0, &ze);
     zip_t *za = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
     if (!za) {
-        enum p2p_status st = diag_fail(d, 0, "not a readable ZIP archive: %s",
-                                       zip_error_strerror(&ze));
+        enum p2p_status st =
+            diag_fail(d, 0, "not a readable ZIP archive: %s", zip_error_strerror(&ze));
         if (src)
             zip_source_free(src);
         zip_error_fini(&ze);

@@ -473,8 +473,8 @@ static enum p2p_status check_self(struct parser *ps, const struct items *l, cons
         return diag_fail(ps->d, it->line, "<self> of <%s id=\"%lld\"> is too large", l->elem,
                          (long long)it->id);
     if (it->self.kind == VAL_TEXT)
-        return diag_fail(ps->d, it->line, "<self> of <%s id=\"%lld\"> is not an integer",
-                         l->elem, (long long)it->id);
+        return diag_fail(ps->d, it->line, "<self> of <%s id=\"%lld\"> is not an integer", l->elem,
+                         (long long)it->id);
     return P2P_OK;
 }
 
@@ -630,8 +630,8 @@ static int sniff(const unsigned char *head, size_t n)
         i = (size_t)(e - head) + strlen(close);
     }
     if (!starts(head + i, n - i, "<profile") || n - i < 9 ||
-        !(head[i + 8] == '>' || head[i + 8] == ' ' || head[i + 8] == '\t' ||
-          head[i + 8] == '\r' || head[i + 8] == '\n'))
+        !(head[i + 8] == '>' || head[i + 8] == ' ' || head[i + 8] == '\t' || head[i + 8] == '\r' ||
+          head[i + 8] == '\n'))
         return 0;
     if (contains(head + i, n - i, "<objects>") || contains(head + i, n - i, "<nodes>") ||
         contains(head + i, n - i, "<call_tree>") || contains(head + i, n - i, "<size>"))

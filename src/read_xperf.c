@@ -4,8 +4,9 @@
  *     Process Name, Display Name, Process, Stack, Module, Function, ..., Weight, % Weight, Count
  *     val3.exe, val3.exe, val3.exe (4144), [Root]/ntdll.dll!_RtlUserThreadStart/val3.exe!main,
  *         val3.exe, main, ..., 1.001237, 0.01, 1
- * (one line in the file). No public specification; this follows gprof2dot's XPerfParser and the
- * column names of WPT 8.1 exports. Fields are typed as Python's int() then float() would. */
+ * (one line in the file). No public specification of the export; this follows gprof2dot
+ * 2025.04.14's XPerfParser and the columns of the export in gprof2dot's tests/xperf. Fields
+ * are typed as Python's int() then float() would type them. */
 #include "config.h"
 #include "reader.h"
 
@@ -68,7 +69,7 @@ static size_t py_space(const unsigned char *p, const unsigned char *end)
     return 0;
 }
 
-/* The trailing space of a UTF-8 string ending at end: start of the last character. */
+/* Start of the last UTF-8 character of [start, end). */
 static const unsigned char *last_char(const unsigned char *start, const unsigned char *end)
 {
     const unsigned char *q = end - 1;

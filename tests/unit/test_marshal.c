@@ -36,10 +36,10 @@ static enum p2p_status decode(const void *b, size_t n, struct marshal_doc **doc,
     return st;
 }
 
-#define DECODE_OK(blob, doc)                                                                    \
-    do {                                                                                        \
-        struct diag d_;                                                                         \
-        assert_int_equal(decode(blob, sizeof(blob) - 1, &(doc), &d_), P2P_OK);                  \
+#define DECODE_OK(blob, doc)                                                                       \
+    do {                                                                                           \
+        struct diag d_;                                                                            \
+        assert_int_equal(decode(blob, sizeof(blob) - 1, &(doc), &d_), P2P_OK);                     \
     } while (0)
 
 static const struct marshal_value *root(const struct marshal_doc *doc)
@@ -217,7 +217,7 @@ static void test_floats(void **state)
     assert_true(root(doc)->u.cplx.re == 1.5 && root(doc)->u.cplx.im == -2.0);
     marshal_free(doc);
     /* Hand-made: a text float that is not a number. */
-    EXPECT_ERROR("f\x03" "abc", 0, "malformed text float");
+    EXPECT_ERROR("f\x03\x61\x62\x63", 0, "malformed text float");
     EXPECT_ERROR("g\x00\x00\x00", 0, "end of data in float");
 }
 
@@ -261,7 +261,8 @@ static void test_strings(void **state)
     assert_int_equal(root(doc)->kind, MARSHAL_TUPLE);
     assert_int_equal(root(doc)->u.seq.n, 3);
     assert_str(marshal_child(doc, root(doc), 0), MARSHAL_STR, "ab");
-    assert_int_equal(marshal_child_index(doc, root(doc), 0), marshal_child_index(doc, root(doc), 1));
+    assert_int_equal(marshal_child_index(doc, root(doc), 0),
+                     marshal_child_index(doc, root(doc), 1));
     assert_str(marshal_child(doc, root(doc), 2), MARSHAL_STR, "\xc3\xa9");
     marshal_free(doc);
 
@@ -272,8 +273,8 @@ static void test_strings(void **state)
     /* Hand-made: a stringref before any interned string; a negative size; a short string. */
     EXPECT_ERROR("R\x00\x00\x00\x00", 0, "invalid string reference");
     EXPECT_ERROR("s\xff\xff\xff\xff", 0, "string size out of range");
-    EXPECT_ERROR("u\x05\x00\x00\x00" "ab", 0, "end of data in string");
-    EXPECT_ERROR("z\x05" "ab", 0, "end of data in string");
+    EXPECT_ERROR("u\x05\x00\x00\x00\x61\x62", 0, "end of data in string");
+    EXPECT_ERROR("z\x05\x61\x62", 0, "end of data in string");
 }
 
 /* marshal.dumps('x'*300 + '0', 4) is e1 2d 01 00 00 then the 301 characters;
@@ -380,12 +381,12 @@ static void test_null(void **state)
     assert_int_equal(root(doc)->kind, MARSHAL_DICT);
     assert_int_equal(root(doc)->u.seq.n, 0);
     marshal_free(doc);
-    DECODE_OK("{Ni\x01\x00\x00\x00" "0", doc);
+    DECODE_OK("{Ni\x01\x00\x00\x00\x30", doc);
     assert_int_equal(root(doc)->u.seq.n, 2);
     marshal_free(doc);
     EXPECT_ERROR("0", 0, "NULL object at top level");
     EXPECT_ERROR(")\x02N0", 3, "NULL object in tuple");
-    EXPECT_ERROR("[\x01\x00\x00\x00" "0", 5, "NULL object in list");
+    EXPECT_ERROR("[\x01\x00\x00\x00\x30", 5, "NULL object in list");
 }
 
 /* ---------------------------------------------------------------- references */
@@ -404,7 +405,8 @@ static void test_refs(void **state)
     struct marshal_doc *doc;
     DECODE_OK(B_shared, doc);
     assert_int_equal(root(doc)->u.seq.n, 2);
-    assert_int_equal(marshal_child_index(doc, root(doc), 0), marshal_child_index(doc, root(doc), 1));
+    assert_int_equal(marshal_child_index(doc, root(doc), 0),
+                     marshal_child_index(doc, root(doc), 1));
     assert_int_equal(marshal_child(doc, root(doc), 1)->kind, MARSHAL_TUPLE);
     assert_int_equal(marshal_child(doc, root(doc), 1)->u.seq.n, 2);
     marshal_free(doc);
@@ -633,7 +635,7 @@ static void test_huge_counts(void **state)
     (void)state;
     EXPECT_ERROR("[\xff\xff\xff\x7f", 5, "EOF read where object expected");
     EXPECT_ERROR("(\xff\xff\xff\x7fNN", 7, "EOF read where object expected");
-    EXPECT_ERROR("a\xff\xff\xff\x7f" "abc", 0, "end of data in string");
+    EXPECT_ERROR("a\xff\xff\xff\x7f\x61\x62\x63", 0, "end of data in string");
 }
 
 /* CPython's limit: an object at depth 2000 is read, one at 2001 is refused. */

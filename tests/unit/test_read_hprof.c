@@ -267,6 +267,22 @@ static void test_bad_last_frame(void **state)
     profile_free(p);
 }
 
+/* Any other line also ends the trace section: later TRACE records are lost, with a
+ * warning. */
+static void test_interleaved_thread_line(void **state)
+{
+    (void)state;
+    char *t = doc("TRACE 1:\n\tf(F.java:1)\nTHREAD START (id = 2)\nTRACE 2:\n\th(H.java:1)\n",
+                  "   1 50% 50% 1 1 f\n   2 50% 100% 2 2 h\n");
+    unsigned w;
+    struct profile *p = read_ok(t, &w);
+    free(t);
+    assert_int_equal(w, 1);
+    assert_int_equal(p->n_funcs, 1);
+    assert_string_equal(p->funcs[0].name, "f");
+    profile_free(p);
+}
+
 static void test_crlf_and_empty_table(void **state)
 {
     (void)state;
@@ -343,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_frames_and_table_quirks),
         cmocka_unit_test(test_empty_method_name),
         cmocka_unit_test(test_bad_last_frame),
+        cmocka_unit_test(test_interleaved_thread_line),
         cmocka_unit_test(test_crlf_and_empty_table),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_usage),

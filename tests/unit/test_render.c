@@ -224,5 +224,7 @@ int main(void)
         cmocka_unit_test(test_write_files),
         cmocka_unit_test(test_format_names),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    render_fini();
+    return failed;
 }

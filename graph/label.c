@@ -35,29 +35,6 @@ static size_t u8_decode(const unsigned char *s, size_t n, uint32_t *cp)
     return len;
 }
 
-static void u8_encode(struct strbuf *b, uint32_t cp)
-{
-    char u[4];
-    if (cp < 0x80) {
-        strbuf_addc(b, (char)cp);
-        return;
-    }
-    size_t n;
-    if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        n = 4;
-    }
-    for (size_t k = 1; k < n; k++)
-        u[k] = (char)(0x80 | ((cp >> (6 * (n - 1 - k))) & 0x3F));
-    strbuf_add(b, u, n);
-}
-
 /* Bytes that are not valid UTF-8 are kept as themselves, one "code point" each, and
  * re-encoded unchanged: a stray byte >= 0x80 is stored as 0x110000 + byte. */
 static uint32_t *to_cps(const char *s, size_t *n_out)
@@ -83,7 +60,7 @@ static void add_cps(struct strbuf *b, const uint32_t *cps, size_t n)
         if (cps[i] >= 0x110000)
             strbuf_addc(b, (char)(cps[i] - 0x110000));
         else
-            u8_encode(b, cps[i]);
+            strbuf_add_utf8(b, cps[i]);
     }
 }
 

@@ -11,32 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void utf8_put(struct strbuf *b, uint32_t cp)
-{
-    char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    strbuf_add(b, u, n);
-}
-
 /* Decode UTF-16 (after its BOM) into UTF-8. Unpaired surrogates become U+FFFD, so the
  * result is always valid UTF-8; an odd trailing byte is dropped. */
 static unsigned char *utf16_to_utf8(const unsigned char *p, size_t n, bool big, size_t *out_len)
@@ -58,7 +32,7 @@ static unsigned char *utf16_to_utf8(const unsigned char *p, size_t n, bool big, 
         } else if (u >= 0xD800 && u <= 0xDFFF) {
             u = 0xFFFD;
         }
-        utf8_put(&b, u);
+        strbuf_add_utf8(&b, u);
     }
     *out_len = b.len;
     return (unsigned char *)strbuf_detach(&b);

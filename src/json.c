@@ -122,32 +122,6 @@ static int hex4(const unsigned char *p)
     return v;
 }
 
-static void put_utf8(struct strbuf *b, uint32_t cp)
-{
-    char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    strbuf_add(b, u, n);
-}
-
 /* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates,
  * nothing above U+10FFFF), or 0. */
 static size_t utf8_len(const unsigned char *p, const unsigned char *end)
@@ -245,7 +219,7 @@ static enum p2p_status scan_string(struct json_parser *jp, struct diag *d)
                 p += 6;
                 cp = 0x10000 + ((cp - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
             }
-            put_utf8(b, cp);
+            strbuf_add_utf8(b, cp);
             break;
         }
         default:

@@ -48,9 +48,10 @@ static size_t ws_at(const char *p, const char *end)
         return 0;
     if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) /* U+1680 */
         return 3;
+    /* U+2000..U+200A, U+2028, U+2029, U+202F */
     if (u[0] == 0xe2 && u[1] == 0x80 &&
-        (u[2] <= 0x8a || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf) && u[2] >= 0x80)
-        return 3; /* U+2000..U+200A, U+2028, U+2029, U+202F */
+        ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf))
+        return 3;
     if (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) /* U+205F */
         return 3;
     if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) /* U+3000 */
@@ -499,16 +500,14 @@ static enum p2p_status to_int(struct axe *a, struct span s, uint64_t lineno, con
 {
     if (parse_i64(s.s, s.n, out))
         return P2P_OK;
-    return diag_fail(a->d, lineno, "%s out of range: %.*s", what, (int)(s.n > 40 ? 40 : s.n),
-                     s.s);
+    return diag_fail(a->d, lineno, "%s out of range: %.*s", what, (int)(s.n > 40 ? 40 : s.n), s.s);
 }
 
 static enum p2p_status to_double(struct axe *a, struct span s, uint64_t lineno, double *out)
 {
     if (parse_double(s.s, s.n, out))
         return P2P_OK;
-    return diag_fail(a->d, lineno, "number out of range: %.*s", (int)(s.n > 40 ? 40 : s.n),
-                     s.s);
+    return diag_fail(a->d, lineno, "number out of range: %.*s", (int)(s.n > 40 ? 40 : s.n), s.s);
 }
 
 static bool is_spontaneous(struct span name)
@@ -630,8 +629,8 @@ static enum p2p_status build(struct axe *a)
             if (!c->has_index)
                 return diag_fail(a->d, c->lineno, "child %s has no [index]", c->name);
             if (imap_get(&a->entry_of, (uint64_t)c->index) == IMAP_NONE)
-                return diag_fail(a->d, c->lineno, "child %s [%" PRId64 "] has no entry",
-                                 c->name, c->index);
+                return diag_fail(a->d, c->lineno, "child %s [%" PRId64 "] has no entry", c->name,
+                                 c->index);
         }
     }
     double total = 0;
@@ -660,11 +659,10 @@ static enum p2p_status build(struct axe *a)
         for (size_t k = 0; k < e->n_children; k++) {
             const struct child *c = &a->children[e->child0 + k];
             bool created;
-            struct prof_call *call =
-                profile_call(p, fi, profile_find_int(p, c->index), &created);
+            struct prof_call *call = profile_call(p, fi, profile_find_int(p, c->index), &created);
             if (!created)
-                diag_warn(a->d, "overwriting call from function %" PRId64 " to %" PRId64,
-                          e->index, c->index);
+                diag_warn(a->d, "overwriting call from function %" PRId64 " to %" PRId64, e->index,
+                          c->index);
             call->ev.has = 0;
             ev_set(&call->ev, PEV_TTR, e->ttr);
         }

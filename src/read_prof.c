@@ -48,9 +48,10 @@ static size_t ws_at(const char *p, const char *end)
         return 0;
     if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) /* U+1680 */
         return 3;
+    /* U+2000..U+200A, U+2028, U+2029, U+202F */
     if (u[0] == 0xe2 && u[1] == 0x80 &&
-        (u[2] <= 0x8a || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf) && u[2] >= 0x80)
-        return 3; /* U+2000..U+200A, U+2028, U+2029, U+202F */
+        ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf))
+        return 3;
     if (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) /* U+205F */
         return 3;
     if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) /* U+3000 */
@@ -340,11 +341,13 @@ struct fields {
     struct span index, self, called, called_self, name, cycle;
 };
 
-/* `(?P<name>\S.*?)(?:\s+<cycle\s(?P<cycle>\d+)>)?\s\[(?P<index>\d+)\]$` from name_start. */
-static bool name_tail(const char *line, const char *end, const char *name, struct fields *f)
+/* `(?P<name>\S.*?)(?:\s+<cycle\s(?P<cycle>\d+)>)?\s\[(\d+)\]$` from `name`; the index in
+ * brackets goes to *idx. */
+static bool name_tail(const char *line, const char *end, const char *name, struct fields *f,
+                      struct span *idx)
 {
     const char *ws;
-    if (!index_tail(line, end, &ws, &f->index) || ws <= name)
+    if (!index_tail(line, end, &ws, idx) || ws <= name)
         return false;
     const char *w = cycle_suffix(name, ws, &f->cycle);
     if (!w) {
@@ -383,14 +386,15 @@ static bool match_primary(const char *line, const char *end, struct fields *f)
     struct toks t;
     if (!primary_head(line, end, &t, f))
         return false;
-    struct span a, b;
+    /* The function's id is the leading [IDX]; gprof2dot ignores the trailing one. */
+    struct span a, b, idx2;
     if (t.n > 5 && is_count(t.t[4].s, t.t[4].n, '+', &a, &b) &&
-        name_tail(line, end, t.t[5].s, f)) {
+        name_tail(line, end, t.t[5].s, f, &idx2)) {
         f->called = a;
         f->called_self = b;
         return true;
     }
-    return t.ws[4] >= 2 && name_tail(line, end, t.t[4].s, f);
+    return t.ws[4] >= 2 && name_tail(line, end, t.t[4].s, f, &idx2);
 }
 
 /* `<cycle\s(\d+)\sas\sa\swhole>\s\[(\d+)\]$` at p. */
@@ -399,8 +403,8 @@ static bool whole_tail(const char *p, const char *end, struct span *num)
     struct span idx;
     return eat(&p, end, "<cycle") && eat_ws1(&p, end) && eat_digits(&p, end, num) &&
            eat_ws1(&p, end) && eat(&p, end, "as") && eat_ws1(&p, end) && eat(&p, end, "a") &&
-           eat_ws1(&p, end) && eat(&p, end, "whole>") && eat_ws1(&p, end) &&
-           eat(&p, end, "[") && eat_digits(&p, end, &idx) && eat(&p, end, "]") && p == end;
+           eat_ws1(&p, end) && eat(&p, end, "whole>") && eat_ws1(&p, end) && eat(&p, end, "[") &&
+           eat_digits(&p, end, &idx) && eat(&p, end, "]") && p == end;
 }
 
 /* `^\[IDX\]? PCT SELF CHILDREN (CALLED(+SELF)?)? <cycle N as a whole> [IDX]` */
@@ -428,7 +432,7 @@ static bool match_call(const char *line, const char *end, char sep, struct field
         if (e == end || !is_count(cand[i], (size_t)(e - cand[i]), sep, &a, &b))
             continue;
         memset(f, 0, sizeof(*f));
-        if (name_tail(line, end, skip_ws(e, end, NULL), f)) {
+        if (name_tail(line, end, skip_ws(e, end, NULL), f, &f->index)) {
             f->called = a;
             return true;
         }
@@ -472,11 +476,10 @@ static bool words_line(const char *line, const char *end, bool indent, const cha
 static bool cg_header(const char *line, size_t len)
 {
     static const char *const bsd1[] = {"called/total", "parents"};
-    static const char *const bsd2[] = {"index", "%time", "self", "descendents", "called+self",
-                                       "name", "index"};
+    static const char *const bsd2[] = {"index",       "%time", "self", "descendents",
+                                       "called+self", "name",  "index"};
     static const char *const bsd3[] = {"called/total", "children"};
-    static const char *const gnu1[] = {"index", "%", "time", "self", "children", "called",
-                                       "name"};
+    static const char *const gnu1[] = {"index", "%", "time", "self", "children", "called", "name"};
     static const char *const gnu2[] = {"index", "%", "self", "children", "called", "name"};
     const char *end = line + len;
     return words_line(line, end, true, bsd1, P2P_ARRAY_LEN(bsd1)) ||
@@ -575,8 +578,7 @@ static enum p2p_status to_int(struct gp *g, struct span s, uint64_t lineno, cons
 {
     if (parse_i64(s.s, s.n, out))
         return P2P_OK;
-    return diag_fail(g->d, lineno, "%s out of range: %.*s", what, (int)(s.n > 40 ? 40 : s.n),
-                     s.s);
+    return diag_fail(g->d, lineno, "%s out of range: %.*s", what, (int)(s.n > 40 ? 40 : s.n), s.s);
 }
 
 static enum p2p_status to_seconds(struct gp *g, struct span s, uint64_t lineno, double *out)
@@ -792,8 +794,9 @@ static enum p2p_status build_flat(struct gp *g)
     if (g->flat_state == FLAT_NONE)
         return diag_fail(g->d, 0, "no gprof call graph or flat profile found");
     if (g->flat_bad)
-        return diag_fail(g->d, g->flat_bad, "expected a flat profile row "
-                                            "\"%%TIME CUMULATIVE SELF [CALLS S/CALL S/CALL] NAME\"");
+        return diag_fail(g->d, g->flat_bad,
+                         "expected a flat profile row "
+                         "\"%%TIME CUMULATIVE SELF [CALLS S/CALL S/CALL] NAME\"");
     double total = 0;
     for (size_t i = 0; i < g->n_flat; i++) {
         size_t fi = profile_func_int(g->p, (int64_t)i + 1, NULL);

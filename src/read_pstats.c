@@ -21,8 +21,16 @@
  * resolve_key). */
 struct key {
     const char *name;     /* MODULE:LINE:FUNCNAME, in the scratch arena */
-    const char *filename; /* as text, in the scratch arena */
+    const char *filename; /* as text, interned in the scratch arena */
     size_t func;          /* index in the profile once created, else SIZE_MAX */
+};
+
+/* A string or code object of the current file as text, converted once per marshal value:
+ * references let a small file name one long string many times. */
+struct text {
+    const char *s; /* display text, interned in the scratch arena */
+    size_t len;
+    const char *id; /* interned identity: s itself, or for a code object repr + bytecode */
 };
 
 struct caller {
@@ -51,6 +59,7 @@ struct stats {
     size_t n_pool, cap_pool;
     double total_tt;
     bool has_tuple, has_count;
+    size_t pairs_seen; /* caller pairs read from the file (see load_entry) */
 };
 
 struct ctx {
@@ -58,7 +67,19 @@ struct ctx {
     struct arena *scratch;
     struct key *keys;
     size_t n_keys, cap_keys;
-    struct imap key_ids; /* interned canonical key (pointer) -> key index */
+    struct imap key_ids;   /* interned canonical key (pointer) -> key index */
+    struct imap filenames; /* scratch filename (pointer) -> index in pfiles */
+    const char **pfiles;   /* file names interned in the profile */
+    size_t n_pfiles, cap_pfiles;
+    /* Per file, by marshal value index: */
+    struct imap key_cache;  /* key tuple -> key index */
+    struct imap text_cache; /* string or code object -> index in texts */
+    struct text *texts;
+    size_t n_texts, cap_texts;
+    /* Bytes of text built from the data (names, code reprs). References can make a small
+     * file name one long string many times, so the total is bounded by the input size. */
+    size_t text_bytes, text_budget;
+    size_t input_bytes; /* of the file being read */
     struct strbuf buf, text;
 };
 
@@ -198,39 +219,125 @@ static bool line_number(const struct marshal_value *v, int64_t *line, bool *inte
     }
 }
 
-/* Function name of a key that holds a code object (the pure-Python profile module does this).
- * Python prints its repr, which includes a memory address; print a fixed 0x0 there so the
- * output is reproducible while keeping repr's shape. */
-static void add_code_repr(struct strbuf *b, const struct marshal_doc *doc,
-                          const struct marshal_value *v)
+static enum p2p_status spend(struct ctx *cx, size_t n, size_t offset)
+{
+    if (n > cx->text_budget - cx->text_bytes)
+        return diag_fail_at(cx->d, offset,
+                            "names built from this data exceed %zu bytes (a long string "
+                            "referenced too often?)",
+                            cx->text_budget);
+    cx->text_bytes += n;
+    return P2P_OK;
+}
+
+static const char *intern_buf(struct ctx *cx, const struct strbuf *b)
+{
+    return arena_intern(cx->scratch, b->s, b->len);
+}
+
+static enum p2p_status text_of(struct ctx *cx, const struct marshal_doc *doc, size_t vi,
+                               struct text *out);
+
+/* A code object in a key (the pure-Python profile module puts one there) prints as its repr,
+ * which includes a memory address; print a fixed 0x0 there so that the output is
+ * reproducible while keeping repr's shape (the conformance check ignores the address). */
+static enum p2p_status code_text(struct ctx *cx, const struct marshal_doc *doc,
+                                 const struct marshal_value *v, struct text *t)
 {
     const struct marshal_code *co = &doc->codes[v->u.seq.code];
+    struct text name_text, file_text;
+    const struct text *name = NULL, *file = NULL;
+    enum p2p_status st;
+    if (co->name != MARSHAL_NO_VALUE && is_string(marshal_get(doc, co->name))) {
+        if ((st = text_of(cx, doc, co->name, &name_text)) != P2P_OK)
+            return st;
+        name = &name_text;
+    }
+    if (co->filename != MARSHAL_NO_VALUE && is_string(marshal_get(doc, co->filename))) {
+        if ((st = text_of(cx, doc, co->filename, &file_text)) != P2P_OK)
+            return st;
+        file = &file_text;
+    }
+    struct strbuf *b = &cx->buf;
+    strbuf_reset(b);
     strbuf_adds(b, "<code object ");
-    const struct marshal_value *name = co->name != MARSHAL_NO_VALUE ? &doc->vals[co->name] : NULL;
-    if (name && is_string(name))
-        add_text(b, name->u.str.s, name->u.str.len);
+    if (name)
+        strbuf_add(b, name->s, name->len);
     else
         strbuf_adds(b, "???");
     strbuf_adds(b, " at 0x0, file ");
-    const struct marshal_value *file =
-        co->filename != MARSHAL_NO_VALUE ? &doc->vals[co->filename] : NULL;
-    if (file && is_string(file)) {
+    if (file) {
         strbuf_addc(b, '"');
-        add_text(b, file->u.str.s, file->u.str.len);
+        strbuf_add(b, file->s, file->len);
         strbuf_addc(b, '"');
     } else {
         strbuf_adds(b, "???");
     }
     strbuf_addf(b, ", line %" PRId32 ">", co->firstlineno);
+    size_t shown = b->len;
+    /* Python compares code objects by value; the bytecode is what tells apart two functions
+     * of the same name, file and line. */
+    strbuf_addc(b, '\0');
+    if (co->code != MARSHAL_NO_VALUE && is_string(marshal_get(doc, co->code))) {
+        const struct marshal_value *bc = marshal_get(doc, co->code);
+        strbuf_add(b, bc->u.str.s, bc->u.str.len);
+    }
+    if ((st = spend(cx, b->len, v->offset)) != P2P_OK)
+        return st;
+    t->s = arena_intern(cx->scratch, b->s, shown);
+    t->len = shown;
+    t->id = intern_buf(cx, b);
+    return P2P_OK;
 }
 
-/* The identity of a key: file bytes, line, and the name's bytes, or for a code object its
- * repr and bytecode (Python compares code objects by value; this is the part that differs
- * between distinct functions). Text and bytes compare equal here, unlike Python 3, so that
- * Python 2 `str` keys merge with themselves whatever their marshal type. */
+/* The text of a string or code object value, built once per value of the current file. */
+static enum p2p_status text_of(struct ctx *cx, const struct marshal_doc *doc, size_t vi,
+                               struct text *out)
+{
+    size_t k = imap_get(&cx->text_cache, vi);
+    if (k != IMAP_NONE) {
+        *out = cx->texts[k];
+        return P2P_OK;
+    }
+    const struct marshal_value *v = marshal_get(doc, vi);
+    struct text t;
+    if (v->kind == MARSHAL_CODE) {
+        enum p2p_status st = code_text(cx, doc, v, &t);
+        if (st != P2P_OK)
+            return st;
+    } else {
+        enum p2p_status st = spend(cx, v->u.str.len, v->offset);
+        if (st != P2P_OK)
+            return st;
+        strbuf_reset(&cx->text);
+        add_text(&cx->text, v->u.str.s, v->u.str.len);
+        t.s = t.id = intern_buf(cx, &cx->text);
+        t.len = cx->text.len;
+    }
+    UTIL_GROW(cx->texts, cx->cap_texts, cx->n_texts + 1);
+    cx->texts[cx->n_texts] = t;
+    imap_put(&cx->text_cache, vi, cx->n_texts++);
+    *out = t;
+    return P2P_OK;
+}
+
+static void add_bytes(struct strbuf *b, const void *p, size_t n)
+{
+    strbuf_add(b, p, n);
+}
+
+/* The key tuple at value vi: its key index, created on first sight. Two keys are the same
+ * when their file texts, line numbers and names (or code objects) are equal, as Python's
+ * tuple comparison says; text and bytes compare equal here, unlike Python 3, so that
+ * Python 2 `str` keys match whatever their marshal type. */
 static enum p2p_status resolve_key(struct ctx *cx, const struct marshal_doc *doc, size_t vi,
                                    size_t *out)
 {
+    size_t cached = imap_get(&cx->key_cache, vi);
+    if (cached != IMAP_NONE) {
+        *out = cached;
+        return P2P_OK;
+    }
     const struct marshal_value *v = marshal_get(doc, vi);
     if (v->kind != MARSHAL_TUPLE || v->u.seq.n != 3)
         return diag_fail_at(cx->d, v->offset,
@@ -244,57 +351,52 @@ static enum p2p_status resolve_key(struct ctx *cx, const struct marshal_doc *doc
                             marshal_kind_name((enum marshal_kind)file->kind));
     int64_t line;
     bool integral;
-    if (!line_number(linev, &line, &integral))
+    if (!line_number(linev, &line, &integral)) {
+        if (linev->kind == MARSHAL_INT || linev->kind == MARSHAL_FLOAT)
+            return diag_fail_at(cx->d, linev->offset, "line number out of range");
         return diag_fail_at(cx->d, linev->offset, "expected a line number, found a %s",
                             marshal_kind_name((enum marshal_kind)linev->kind));
+    }
     if (!is_string(name) && name->kind != MARSHAL_CODE)
         return diag_fail_at(cx->d, name->offset, "expected a function name, found a %s",
                             marshal_kind_name((enum marshal_kind)name->kind));
+    struct text ft, nt;
+    enum p2p_status st;
+    if ((st = text_of(cx, doc, marshal_child_index(doc, v, 0), &ft)) != P2P_OK ||
+        (st = text_of(cx, doc, marshal_child_index(doc, v, 2), &nt)) != P2P_OK)
+        return st;
 
+    /* Identity: interned file text, the line (an integral value, or a float's bits), the
+     * interned name identity. */
     struct strbuf *b = &cx->buf;
     strbuf_reset(b);
-    strbuf_add(b, file->u.str.s, file->u.str.len);
-    strbuf_addc(b, '\0');
+    add_bytes(b, &ft.id, sizeof(ft.id));
+    strbuf_addc(b, integral ? 'i' : 'f');
     if (integral)
-        strbuf_addf(b, "%" PRId64, line);
+        add_bytes(b, &line, sizeof(line));
     else
-        strbuf_addf(b, "%.17g", linev->u.num.d);
-    strbuf_addc(b, '\0');
-    if (name->kind == MARSHAL_CODE) {
-        const struct marshal_code *co = &doc->codes[name->u.seq.code];
-        strbuf_addc(b, 'c');
-        add_code_repr(b, doc, name);
-        strbuf_addc(b, '\0');
-        if (co->code != MARSHAL_NO_VALUE && is_string(&doc->vals[co->code])) {
-            const struct marshal_value *bc = &doc->vals[co->code];
-            strbuf_add(b, bc->u.str.s, bc->u.str.len);
-        }
-    } else {
-        strbuf_addc(b, 's');
-        strbuf_add(b, name->u.str.s, name->u.str.len);
-    }
-    const char *canon = arena_intern(cx->scratch, b->s, b->len);
+        add_bytes(b, &linev->u.num.d, sizeof(linev->u.num.d));
+    strbuf_addc(b, name->kind == MARSHAL_CODE ? 'c' : 's');
+    add_bytes(b, &nt.id, sizeof(nt.id));
+    const char *canon = intern_buf(cx, b);
     size_t k = imap_put(&cx->key_ids, (uint64_t)(uintptr_t)canon, cx->n_keys);
     if (k == cx->n_keys) {
         if (cx->n_keys >= PROF_MAX_FUNCS)
             return diag_fail_at(cx->d, v->offset, "too many functions");
         struct strbuf *t = &cx->text;
         strbuf_reset(t);
-        add_text(t, file->u.str.s, file->u.str.len);
-        const char *filename = arena_strndup(cx->scratch, t->s, t->len);
-        strbuf_reset(t);
-        add_module(t, filename, strlen(filename));
+        add_module(t, ft.s, ft.len);
         strbuf_addf(t, ":%" PRId64 ":", line);
-        if (name->kind == MARSHAL_CODE)
-            add_code_repr(t, doc, name);
-        else
-            add_text(t, name->u.str.s, name->u.str.len);
+        strbuf_add(t, nt.s, nt.len);
+        if ((st = spend(cx, t->len, v->offset)) != P2P_OK)
+            return st;
         UTIL_GROW(cx->keys, cx->cap_keys, cx->n_keys + 1);
         cx->keys[cx->n_keys].name = arena_strndup(cx->scratch, t->s, t->len);
-        cx->keys[cx->n_keys].filename = filename;
+        cx->keys[cx->n_keys].filename = ft.s;
         cx->keys[cx->n_keys].func = SIZE_MAX;
         cx->n_keys++;
     }
+    imap_put(&cx->key_cache, vi, k);
     *out = k;
     return P2P_OK;
 }
@@ -356,6 +458,10 @@ static enum p2p_status load_caller_value(struct ctx *cx, struct stats *st,
             return diag_fail_at(cx->d, v->offset,
                                 "caller statistics tuple has %zu values, not groups of 4",
                                 v->u.seq.n);
+        /* A shared tuple could be listed by many callers through references; real files
+         * spend at least 5 bytes per value. */
+        if (v->u.seq.n > cx->input_bytes + 1024 - st->n_pool)
+            return diag_fail_at(cx->d, v->offset, "too many caller statistics values");
         c->is_tuple = true;
         c->off = st->n_pool;
         c->n = v->u.seq.n;
@@ -406,6 +512,11 @@ static enum p2p_status load_entry(struct ctx *cx, struct stats *st, const struct
     if (cd->kind != MARSHAL_DICT)
         return diag_fail_at(cx->d, cd->offset, "expected a dict of callers, found a %s",
                             marshal_kind_name((enum marshal_kind)cd->kind));
+    /* One callers dict could serve many entries through references, which would make the work
+     * grow with the square of the file size; a real file spends 10 bytes or more per pair. */
+    st->pairs_seen += cd->u.seq.n / 2;
+    if (st->pairs_seen > cx->input_bytes / 4 + 1024)
+        return diag_fail_at(cx->d, cd->offset, "too many callers (a dict referenced too often?)");
     for (size_t k = 0; k + 1 < cd->u.seq.n; k += 2) {
         size_t key;
         enum p2p_status s = resolve_key(cx, doc, marshal_child_index(doc, cd, k), &key);
@@ -431,6 +542,12 @@ static enum p2p_status load_file(struct ctx *cx, const struct input *in, struct 
 {
     struct marshal_doc *doc = NULL;
     cx->d->file = in->name;
+    cx->input_bytes = in->len;
+    imap_fini(&cx->key_cache);
+    imap_init(&cx->key_cache);
+    imap_fini(&cx->text_cache);
+    imap_init(&cx->text_cache);
+    cx->n_texts = 0;
     enum p2p_status s = marshal_decode(in->data, in->len, &doc, cx->d);
     if (s != P2P_OK)
         return s;
@@ -564,7 +681,13 @@ static size_t get_func(struct ctx *cx, struct profile *p, size_t key, int64_t *n
         k->func = profile_func_int(p, (*next_id)++, NULL);
         struct prof_func *f = &p->funcs[k->func];
         f->name = profile_intern(p, k->name, strlen(k->name));
-        f->filename = profile_intern(p, k->filename, strlen(k->filename));
+        /* Many functions share a file: intern each (possibly long) name once. */
+        size_t fi = imap_put(&cx->filenames, (uint64_t)(uintptr_t)k->filename, cx->n_pfiles);
+        if (fi == cx->n_pfiles) {
+            UTIL_GROW(cx->pfiles, cx->cap_pfiles, cx->n_pfiles + 1);
+            cx->pfiles[cx->n_pfiles++] = profile_intern(p, k->filename, strlen(k->filename));
+        }
+        p->funcs[k->func].filename = cx->pfiles[fi];
     }
     return k->func;
 }
@@ -633,6 +756,12 @@ static enum p2p_status read_pstats(struct input *const *in, size_t n_in, struct 
     cx.d = d;
     cx.scratch = arena_new();
     imap_init(&cx.key_ids);
+    imap_init(&cx.filenames);
+    imap_init(&cx.key_cache);
+    imap_init(&cx.text_cache);
+    cx.text_budget = (size_t)64 << 20;
+    for (size_t i = 0; i < n_in; i++)
+        cx.text_budget += in[i]->len < SIZE_MAX / 64 ? 16 * in[i]->len : SIZE_MAX / 4;
     strbuf_init(&cx.buf);
     strbuf_init(&cx.text);
     struct stats base, more;
@@ -655,7 +784,12 @@ static enum p2p_status read_pstats(struct input *const *in, size_t n_in, struct 
     strbuf_fini(&cx.buf);
     strbuf_fini(&cx.text);
     imap_fini(&cx.key_ids);
+    imap_fini(&cx.filenames);
+    imap_fini(&cx.key_cache);
+    imap_fini(&cx.text_cache);
     free(cx.keys);
+    free(cx.pfiles);
+    free(cx.texts);
     arena_free(cx.scratch);
     return s;
 }

@@ -152,6 +152,28 @@ void strbuf_addf(struct strbuf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+void strbuf_add_utf8(struct strbuf *b, uint32_t cp)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | (cp >> 12));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | (cp >> 18));
+        n = 4;
+    }
+    for (size_t k = 1; k < n; k++)
+        u[k] = (char)(0x80 | ((cp >> (6 * (n - 1 - k))) & 0x3F));
+    strbuf_add(b, u, n);
+}
+
 char *strbuf_detach(struct strbuf *b)
 {
     char *s = b->s ? b->s : xstrdup("");

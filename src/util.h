@@ -60,6 +60,8 @@ void strbuf_adds(struct strbuf *b, const char *s);
 void strbuf_addc(struct strbuf *b, char c);
 void strbuf_addf(struct strbuf *b, const char *fmt, ...) P2P_PRINTF(2, 3);
 void strbuf_vaddf(struct strbuf *b, const char *fmt, va_list ap) P2P_PRINTF(2, 0);
+/* Append code point cp (at most U+10FFFF) encoded as UTF-8. */
+void strbuf_add_utf8(struct strbuf *b, uint32_t cp);
 /* Hand the buffer's string to the caller (who frees it) and reset the buffer. */
 char *strbuf_detach(struct strbuf *b);
 

@@ -110,11 +110,13 @@ static void test_fixture(void **state)
 
 /* ---- inline inputs ---- */
 
+/* clang-format off */
 #define HEAD                                                                                   \
     "Index  % CPU Time:Total  CPU Time:Self  CPU Time:Children  Name       Index\n"            \
     "-----  ----------------  -------------  -----------------  ---------  -----\n"
 #define BLANK "                                                                    \n"
 #define FOOT "\n\nIndex by function name\n\nIndex  Function\n-----  ---------\n[1]    main\n"
+/* clang-format on */
 
 static struct profile *read_ok(const char *text, struct diag *d)
 {
@@ -150,20 +152,22 @@ static void read_fails(const char *text, uint64_t line, const char *msg_part)
 static void test_line_shapes(void **state)
 {
     (void)state;
+    /* clang-format off */
     static const char text[] =
         HEAD
-        "[1]    100.0             0.5            9.5                main                  [1]\n"
-        "                         2.5            -0.5                 [Import thunk f] <cycle 2>  [2]\n"
-        "                                                             g [3]\n"
-        "                         1.0            0.0                  h   [4]   \n"
+        "[1]    100.0         0.5        9.5            main              [1]\n"
+        "                     2.5        -0.5             [Import thunk f] <cycle 2>  [2]\n"
+        "                                                 g [3]\n"
+        "                     1.0        0.0              h   [4]   \n"
         BLANK
         "[2] 40.5 2.5 0.0 [Import thunk f] <cycle 2> [2]\n"
         BLANK
         "[3]\t10.0\t1.0\t0.0\tg\t[3]\n"
         BLANK
-        "[4     5.25              0.25           0.0                h                     [4]\n"
+        "[4     5.25          0.25       0.0            h                 [4]\n"
         BLANK
         "Index  Function\n";
+    /* clang-format on */
     struct diag d;
     struct profile *p = read_ok(text, &d);
     assert_int_equal(d.warnings, 2); /* edge weights; <cycle 2> has no header entry */
@@ -185,6 +189,7 @@ static void test_line_shapes(void **state)
 static void test_warnings(void **state)
 {
     (void)state;
+    /* clang-format off */
     static const char text[] =
         HEAD
         "\n"                                                          /* (1): empty line */
@@ -212,6 +217,7 @@ static void test_warnings(void **state)
         "                         1.0    2.0      main    [1]\n"
         BLANK
         "Index  Function\n";
+    /* clang-format on */
     struct diag d;
     struct profile *p = read_ok(text, &d);
     /* edge weights, (1), (3), end of entry, (2), (6), (5), end of cycle entry, (4), cycle 9 */
@@ -232,6 +238,7 @@ static void test_warnings(void **state)
 static void test_duplicates(void **state)
 {
     (void)state;
+    /* clang-format off */
     static const char text[] =
         HEAD
         "[1]    100.0    1.0    2.0    main    [1]\n"
@@ -245,6 +252,7 @@ static void test_duplicates(void **state)
         "[2]    30.0    1.5    0.0    f2    [2]\n"
         BLANK
         "Index  Function\n";
+    /* clang-format on */
     struct diag d;
     struct profile *p = read_ok(text, &d);
     assert_int_equal(d.warnings, 2);
@@ -291,8 +299,8 @@ static void test_errors(void **state)
                     "                         1.0    0.0      f    [99999999999999999999]\n" BLANK
                     "Index  Function\n",
                4, "index out of range");
-    read_fails(HEAD "[1]    100.0    1.0    2.0    main <cycle 99999999999999999999>    [1]\n"
-                    BLANK "Index  Function\n",
+    read_fails(HEAD "[1]    100.0    1.0    2.0    main <cycle 99999999999999999999>    [1]\n" BLANK
+                    "Index  Function\n",
                3, "cycle number out of range");
     struct profile *p = NULL;
     struct diag d;

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -230,6 +231,7 @@ static void read_fails(const char *text, uint64_t line, const char *msg_part)
 static void test_worked_example(void **state)
 {
     (void)state;
+    /* clang-format off */
     static const char text[] =
         "index  % time    self  children called     name\n"
         "                                             <spontaneous>\n"
@@ -261,6 +263,7 @@ static void test_worked_example(void **state)
         "----------------------------------------\n"
         "\n"
         "\f\n";
+    /* clang-format on */
     struct diag d;
     struct profile *p = read_ok(text, &d);
     assert_int_equal(d.warnings, 0);
@@ -289,6 +292,7 @@ static void test_worked_example(void **state)
 static void test_bsd_header(void **state)
 {
     (void)state;
+    /* clang-format off */
     static const char text[] =
         "call graph profile:\n"
         "          The sum of self and descendents is the major sort\n"
@@ -310,6 +314,7 @@ static void test_bsd_header(void **state)
         "\n"
         "-----------------------------------------------\n"
         "\f\n";
+    /* clang-format on */
     struct diag d;
     struct profile *p = read_ok(text, &d);
     assert_int_equal(d.warnings, 0);
@@ -326,6 +331,7 @@ static void test_bsd_header(void **state)
 static void test_child_without_entry(void **state)
 {
     (void)state;
+    /* clang-format off */
     static const char text[] =
         GNU_HEAD
         SPONT
@@ -338,6 +344,7 @@ static void test_child_without_entry(void **state)
         "                0.00    0.00       2/5           ghost [9]\n"
         SEP
         "\f\n";
+    /* clang-format on */
     struct diag d;
     struct profile *p = read_ok(text, &d);
     assert_int_equal(d.warnings, 1);
@@ -358,6 +365,7 @@ static void test_child_without_entry(void **state)
 static void test_duplicates(void **state)
 {
     (void)state;
+    /* clang-format off */
     static const char text[] =
         GNU_HEAD
         SPONT
@@ -375,6 +383,7 @@ static void test_duplicates(void **state)
         "[2]     10.0    0.30    0.00       7         f2 [2]\n"
         SEP
         "\f\n";
+    /* clang-format on */
     struct diag d;
     struct profile *p = read_ok(text, &d);
     assert_int_equal(d.warnings, 1);
@@ -393,6 +402,7 @@ static void test_duplicates(void **state)
 static void test_warnings(void **state)
 {
     (void)state;
+    /* clang-format off */
     static const char text[] =
         GNU_HEAD
         "                (K)     (K) \n"                                   /* warning */
@@ -413,6 +423,7 @@ static void test_warnings(void **state)
         "[5]     10.0    0.10    0.00       1         bad primary\n" /* warning */
         SEP
         "\f\n";
+    /* clang-format on */
     struct diag d;
     struct profile *p = read_ok(text, &d);
     /* (K), garbage, end of entry x2, [4], bad primary, cycle 3 missing */
@@ -428,6 +439,7 @@ static void test_warnings(void **state)
 static void test_cycle_order(void **state)
 {
     (void)state;
+    /* clang-format off */
     static const char text[] =
         GNU_HEAD
         "[1]     91.71    1.77     0.00    1+5    <cycle 7 as a whole> [1]\n"
@@ -442,6 +454,7 @@ static void test_cycle_order(void **state)
         "[4]     52.85    1.02     0.00    3      b <cycle 7> [4]\n"
         SEP
         "\f\n";
+    /* clang-format on */
     struct diag d;
     struct profile *p = read_ok(text, &d);
     assert_int_equal(d.warnings, 0);
@@ -455,6 +468,7 @@ static void test_cycle_order(void **state)
 static void test_line_shapes(void **state)
 {
     (void)state;
+    /* clang-format off */
     static const char text[] =
         GNU_HEAD
         /* No count and two spaces: the name may start with digits. */
@@ -475,11 +489,17 @@ static void test_line_shapes(void **state)
         SPONT
         "[4]\xc2\xa0" "10.0\xe2\x80\x83" "0.00 0.00 2 odd <cycle> [4]\n"
         SEP
+        /* The id is the leading index; the trailing one is not used. */
+        SPONT
+        "[5]     10.0    0.10    0.00       1         five [55]\n"
+        SEP
         "\f\n";
+    /* clang-format on */
     struct diag d;
     struct profile *p = read_ok(text, &d);
     assert_int_equal(d.warnings, 0);
-    assert_int_equal(p->n_funcs, 4);
+    assert_int_equal(p->n_funcs, 5);
+    check_func(p, "five", 5, 0.1, 1);
     check_func(p, "123", 1, 0.5, -1);
     check_func(p, "two  spaces ", 2, 0.1, 1);
     check_func(p, "no total", 3, 0.1, 1);
@@ -493,6 +513,7 @@ static void test_line_shapes(void **state)
 static void test_crlf_and_zero_times(void **state)
 {
     (void)state;
+    /* clang-format off */
     static const char text[] =
         "Flat profile:\r\n\r\n"
         "index % time    self  children    called     name\r\n"
@@ -504,6 +525,7 @@ static void test_crlf_and_zero_times(void **state)
         "[2]      0.0    0.00    0.00       2         f [2]\r\n"
         "-----------------------------------------------\r\n"
         "\f\r\n";
+    /* clang-format on */
     struct diag d;
     struct profile *p = read_ok(text, &d);
     check_func(p, "main", 1, 0, 1);
@@ -530,6 +552,7 @@ static void test_empty_call_graph(void **state)
 static void test_flat_suffixes(void **state)
 {
     (void)state;
+    /* clang-format off */
     static const char text[] =
         "flat profile:\n"
         "\n"
@@ -540,6 +563,7 @@ static void test_flat_suffixes(void **state)
         "  7.4       0.78     0.09        3     0.10     0.20  42\n"
         "\n"
         "  1.0       1.00     1.00                             not a row any more\n";
+    /* clang-format on */
     struct diag d;
     struct profile *p = read_ok(text, &d);
     assert_int_equal(p->n_funcs, 3);
@@ -562,17 +586,20 @@ static void test_errors(void **state)
                               "[99999999999999999999]\n" SEP "\f\n",
                3, "index out of range");
     read_fails(GNU_HEAD SPONT
-               "[1]    100.0    0.50    0.00     main <cycle 99999999999999999999> [1]\n" SEP "\f\n",
+               "[1]    100.0    0.50    0.00     main <cycle 99999999999999999999> [1]\n" SEP
+               "\f\n",
                3, "cycle number out of range");
-    read_fails(GNU_HEAD SPONT "[1]    100.0    0.50    0.00     main [1]\n"
-                              "                0.00    0.00       1/1           f [77777777777777777777]\n"
-               SEP "\f\n", 4, "index out of range");
+    read_fails(GNU_HEAD SPONT
+               "[1]    100.0    0.50    0.00     main [1]\n"
+               "                0.00    0.00       1/1           f [77777777777777777777]\n" SEP
+               "\f\n",
+               4, "index out of range");
     /* A number too long for the number parser. */
     char zeros[201], big[600];
     memset(zeros, '0', 200);
     zeros[200] = '\0';
-    snprintf(big, sizeof(big), "%s%s[1]    100.0    0.%s5    0.00     main [1]\n%s\f\n",
-             GNU_HEAD, SPONT, zeros, SEP);
+    snprintf(big, sizeof(big), "%s%s[1]    100.0    0.%s5    0.00     main [1]\n%s\f\n", GNU_HEAD,
+             SPONT, zeros, SEP);
     read_fails(big, 3, "time out of range");
     /* Flat-profile-only reading: a row that cannot be read is an error there. */
     read_fails("Flat profile:\n\n time   seconds   seconds    calls  ms/call  ms/call  name\n"
@@ -656,8 +683,8 @@ static void test_sniff(void **state)
     assert_int_equal(sniff_file(FIX "flat.prof"), 90);
     assert_int_equal(sniff_file(FIX "nocalls.prof"), 90);
     assert_int_equal(sniff_str("call graph profile:\n"), 90);
-    assert_int_equal(sniff_str("\n\n                                  called/total       parents \n"),
-                     95);
+    assert_int_equal(
+        sniff_str("\n\n                                  called/total       parents \n"), 95);
     /* Cut mid-header: still recognised from the first line. */
     assert_int_equal(sniff_str("Flat profile:\n\nEach sample counts as 0.01 sec"), 90);
     /* Other formats. */
@@ -665,8 +692,7 @@ static void test_sniff(void **state)
     assert_int_equal(sniff_str("# callgrind format\nversion: 1\nevents: Ir\nfn=main\n"), 0);
     assert_int_equal(sniff_str("{\"version\": 0, \"functions\": []}"), 0);
     assert_int_equal(sniff_str("main;foo;bar 12\nmain;baz 3\n"), 0);
-    assert_int_equal(sniff_str("perf  1234 [000] 12.345: 1 cycles:\n\t401000 main (/bin/x)\n"),
-                     0);
+    assert_int_equal(sniff_str("perf  1234 [000] 12.345: 1 cycles:\n\t401000 main (/bin/x)\n"), 0);
     assert_int_equal(sniff_str(""), 0);
 }
 

@@ -727,6 +727,14 @@ static void test_bad_shapes(void **state)
     strbuf_adds(&b, "N0");
     expect_fail(&b, "expected a line number, found a str");
 
+    strbuf_addc(&b, '{'); /* line number beyond int64 (2**70) */
+    mb_tuple(&b, 3);
+    mb_str(&b, "m.py");
+    strbuf_add(&b, "l\x05\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x04", 15);
+    mb_str(&b, "f");
+    strbuf_adds(&b, "N0");
+    expect_fail(&b, "line number out of range");
+
     strbuf_addc(&b, '{'); /* function name not a string */
     mb_tuple(&b, 3);
     mb_str(&b, "m.py");
@@ -794,6 +802,90 @@ static void test_bad_shapes(void **state)
     mb_int(&b, 1);
     strbuf_adds(&b, "00");
     expect_fail(&b, "key tuple, found a int");
+    strbuf_fini(&b);
+}
+
+/* Marshal references let a small file name one object many times; the reader must not turn
+ * that into work or memory out of proportion with the file (hand-made hostile files). */
+static void test_reference_amplification(void **state)
+{
+    (void)state;
+    struct strbuf b;
+    strbuf_init(&b);
+    struct profile *p;
+    struct diag d;
+
+    /* One 100 000-byte file name (reference 0) in 1000 keys: 100 MB of names from 140 kB. */
+    strbuf_addc(&b, '{');
+    for (int32_t i = 0; i < 1000; i++) {
+        mb_tuple(&b, 3);
+        if (i == 0) {
+            strbuf_addc(&b, (char)('a' | 0x80));
+            mb_u32(&b, 100000);
+            for (int k = 0; k < 100000; k++)
+                strbuf_addc(&b, 'x');
+        } else {
+            strbuf_addc(&b, 'r');
+            mb_u32(&b, 0);
+        }
+        mb_int(&b, i);
+        mb_str(&b, "f");
+        mb_tuple(&b, 5);
+        mb_int(&b, 1);
+        mb_int(&b, 1);
+        mb_int(&b, 1);
+        mb_int(&b, 1);
+        strbuf_adds(&b, "{0");
+    }
+    strbuf_addc(&b, '0');
+    assert_int_equal(read_blob(&b, &p, &d), P2P_ERR_PARSE);
+    assert_non_null(strstr(d.msg, "names built from this data exceed"));
+    strbuf_reset(&b);
+
+    /* One callers dict of 2000 pairs (reference 0) serving 3000 entries. */
+    strbuf_addc(&b, '{');
+    for (int32_t i = 0; i < 3000; i++) {
+        mb_key(&b, "m.py", i, "f");
+        mb_tuple(&b, 5);
+        mb_int(&b, 1);
+        mb_int(&b, 1);
+        mb_int(&b, 1);
+        mb_int(&b, 1);
+        if (i == 0) {
+            strbuf_addc(&b, (char)('{' | 0x80));
+            for (int32_t k = 0; k < 2000; k++) {
+                mb_key(&b, "c.py", k, "g");
+                mb_int(&b, 1);
+            }
+            strbuf_addc(&b, '0');
+        } else {
+            strbuf_addc(&b, 'r');
+            mb_u32(&b, 0);
+        }
+    }
+    strbuf_addc(&b, '0');
+    assert_int_equal(read_blob(&b, &p, &d), P2P_ERR_PARSE);
+    assert_non_null(strstr(d.msg, "too many callers"));
+    strbuf_reset(&b);
+
+    /* One caller tuple of 40 000 values (reference 0) given to 200 callers. */
+    strbuf_addc(&b, '{');
+    mb_entry(&b, "m.py", 1, "f", 1, 1, 1.0, 1.0);
+    for (int32_t k = 0; k < 200; k++) {
+        mb_key(&b, "c.py", k, "g");
+        if (k == 0) {
+            strbuf_addc(&b, (char)('(' | 0x80));
+            mb_u32(&b, 40000);
+            for (int v = 0; v < 40000; v++)
+                strbuf_addc(&b, 'T');
+        } else {
+            strbuf_addc(&b, 'r');
+            mb_u32(&b, 0);
+        }
+    }
+    strbuf_adds(&b, "00");
+    assert_int_equal(read_blob(&b, &p, &d), P2P_ERR_PARSE);
+    assert_non_null(strstr(d.msg, "too many caller statistics values"));
     strbuf_fini(&b);
 }
 
@@ -918,6 +1010,7 @@ int main(void)
         cmocka_unit_test(test_mixed_callers_in_file),
         cmocka_unit_test(test_line_forms),
         cmocka_unit_test(test_bad_shapes),
+        cmocka_unit_test(test_reference_amplification),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_sniff),

@@ -320,7 +320,7 @@ static void test_symbol_shapes(void **state)
                 "sym3 \"app\" \"quoted\"name\" \"app.c\" 1\n" /* inner quote: ignored */
                 "sym4 \"app\" \"noline\" \"app.c\"\n"         /* no LINE: ignored */
                 "sym5 \"app\" \"extra\" \"app.c\" 5 6\n"      /* trailing field: ignored */
-                "-sym6 \"app\" \"dash\" \"app.c\" 5\n"        /* id not \\w: ignored */
+                "-sym6 \"app\" \"dash\" \"app.c\" 5\n"        /* id not \w: ignored */
                 "sym7 \"app\" \"first\" \"a.c\" 1\n"
                 "sym7 \"app\" \"second\" \"a.c\" 2\n"
                 "sym8 \"mod:x\" \"y\" \"a.c\" 3\n"

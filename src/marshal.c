@@ -433,26 +433,21 @@ static enum p2p_status read_long(struct dec *s, size_t at, struct marshal_value 
  * but re-encode other bytes as UTF-8 so that every MARSHAL_STR is UTF-8. */
 static void set_latin1(struct dec *s, struct marshal_value *v, const unsigned char *p, size_t n)
 {
-    size_t high = 0;
-    for (size_t i = 0; i < n; i++)
-        high += p[i] >= 0x80;
-    if (!high) {
+    size_t i = 0;
+    while (i < n && p[i] < 0x80)
+        i++;
+    if (i == n) {
         v->u.str.s = (const char *)p;
         v->u.str.len = n;
         return;
     }
-    char *out = arena_alloc(s->doc->arena, n + high);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] < 0x80) {
-            out[k++] = (char)p[i];
-        } else {
-            out[k++] = (char)(0xC0 | (p[i] >> 6));
-            out[k++] = (char)(0x80 | (p[i] & 0x3F));
-        }
-    }
-    v->u.str.s = out;
-    v->u.str.len = k;
+    struct strbuf b;
+    strbuf_init(&b);
+    for (i = 0; i < n; i++)
+        strbuf_add_utf8(&b, p[i]);
+    v->u.str.s = arena_strndup(s->doc->arena, b.s, b.len);
+    v->u.str.len = b.len;
+    strbuf_fini(&b);
 }
 
 /* A string whose length is an int32 (long = true) or a byte. */

@@ -152,15 +152,8 @@ static void add_text(struct strbuf *b, const char *s, size_t n)
         strbuf_add(b, s, n);
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80) {
-            strbuf_addc(b, (char)c);
-        } else {
-            strbuf_addc(b, (char)(0xC0 | (c >> 6)));
-            strbuf_addc(b, (char)(0x80 | (c & 0x3F)));
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        strbuf_add_utf8(b, (unsigned char)s[i]);
 }
 
 static bool is_string(const struct marshal_value *v)

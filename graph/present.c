@@ -10,11 +10,13 @@
 
 #define MAX_ID_CHARS 1024
 
+/* Every string entering the presentation graph is made valid UTF-8 here and in
+ * graph_add_node, whatever bytes the profile had. */
 void attrs_add(struct graph_attrs *a, const char *name, char *value)
 {
     a->a = xreallocarray(a->a, a->n + 1, sizeof(*a->a));
     a->a[a->n].name = name;
-    a->a[a->n].value = value;
+    a->a[a->n].value = utf8_repair(value);
     a->a[a->n].raw = false;
     a->n++;
 }
@@ -95,7 +97,7 @@ void graph_add_node(struct graph *g, char *id)
 {
     UTIL_GROW(g->nodes, g->cap_nodes_, g->n_nodes + 1);
     memset(&g->nodes[g->n_nodes], 0, sizeof(g->nodes[0]));
-    g->nodes[g->n_nodes++].id = id;
+    g->nodes[g->n_nodes++].id = utf8_repair(id);
 }
 
 void graph_add_edge(struct graph *g, size_t tail, size_t head)

@@ -174,6 +174,66 @@ void strbuf_add_utf8(struct strbuf *b, uint32_t cp)
     strbuf_add(b, u, n);
 }
 
+size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len;
+    uint32_t min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    uint32_t cp = c & (0x7F >> len);
+    for (size_t k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+char *utf8_repair(char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        size_t l = utf8_seq_len(p + i, n - i);
+        if (!l)
+            break;
+        i += l;
+    }
+    if (i == n)
+        return s;
+    struct strbuf b;
+    strbuf_init(&b);
+    strbuf_add(&b, s, i);
+    while (i < n) {
+        size_t l = utf8_seq_len(p + i, n - i);
+        if (l) {
+            strbuf_add(&b, p + i, l);
+            i += l;
+        } else {
+            strbuf_add_utf8(&b, p[i++]);
+        }
+    }
+    free(s);
+    return strbuf_detach(&b);
+}
+
 char *strbuf_detach(struct strbuf *b)
 {
     char *s = b->s ? b->s : xstrdup("");

@@ -62,6 +62,13 @@ void strbuf_addf(struct strbuf *b, const char *fmt, ...) P2P_PRINTF(2, 3);
 void strbuf_vaddf(struct strbuf *b, const char *fmt, va_list ap) P2P_PRINTF(2, 0);
 /* Append code point cp (at most U+10FFFF) encoded as UTF-8. */
 void strbuf_add_utf8(struct strbuf *b, uint32_t cp);
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong forms, surrogates or
+ * code points above U+10FFFF) within n bytes, or 0 if there is none. */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
+/* s itself if it is valid UTF-8; otherwise a new string (freeing s) in which every byte that
+ * is not part of a valid sequence is read as Latin-1 (byte 0xE9 -> U+00E9). Profiles from
+ * other systems carry such names; output must stay valid UTF-8. */
+char *utf8_repair(char *s);
 /* Hand the buffer's string to the caller (who frees it) and reset the buffer. */
 char *strbuf_detach(struct strbuf *b);
 

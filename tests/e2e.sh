@@ -117,6 +117,22 @@ fi
 check "hostile names: SVG" p2p -f collapse -n0 -e0 "$T/evil.collapse" -o "$T/evil.svg"
 check "hostile names: markup escaped" sh -c "! grep -q '<script' '$T/evil.svg' && grep -q '&lt;script&gt;' '$T/evil.svg'"
 
+# ---- Latin-1 bytes in names are kept (read as Latin-1) and the output stays valid UTF-8
+printf 'main;caf\351_func;leaf 3\r\nmain;ok 1\r\n' >"$T/latin1.collapse"
+p2p "$T/latin1.collapse" >"$T/latin1.dot"
+check "Latin-1 name shown as UTF-8" grep -q "\"caf$(printf '\303\251')_func\" \[" "$T/latin1.dot"
+check "CRLF line ends" grep -q 'label="leaf\\n75.00%' "$T/latin1.dot"
+if command -v iconv >/dev/null 2>&1; then
+    check "DOT is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$T/latin1.dot" -o /dev/null
+fi
+
+# ---- binary output is refused on a terminal (script(1) gives a pseudo-terminal)
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$PROF2PNG' '$PROF' -T png" /dev/null >"$T/tty.out" 2>&1
+    st=$?
+    check "PNG to a terminal refused with a hint" sh -c "[ $st -eq 2 ] && grep -q 'refusing to write binary png output to a terminal' '$T/tty.out'"
+fi
+
 # ---- help and version
 check "--help" sh -c "'$PROF2PNG' --help | grep -q 'Usage: prof2png'"
 check "--version" sh -c "'$PROF2PNG' --version | grep -q '^prof2png [0-9]'"

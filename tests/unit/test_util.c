@@ -106,12 +106,29 @@ static void test_grow(void **state)
     free(x);
 }
 
+static void test_utf8_repair(void **state)
+{
+    (void)state;
+    char *s = xstrdup("caf\xc3\xa9 \xf0\x9f\x98\x80");
+    char *r = utf8_repair(s);
+    assert_ptr_equal(r, s); /* valid input is returned as it is */
+    free(r);
+    /* Latin-1 bytes, a stray continuation byte, an overlong "/", a surrogate, a truncated
+     * sequence: each invalid byte becomes the code point of the same value */
+    r = utf8_repair(xstrdup("caf\xe9 \x80 \xc0\xaf \xed\xa0\x80 \xe2\x82"));
+    assert_string_equal(r, "caf\xc3\xa9 \xc2\x80 \xc3\x80\xc2\xaf "
+                           "\xc3\xad\xc2\xa0\xc2\x80 \xc3\xa2\xc2\x82");
+    free(r);
+    assert_int_equal(utf8_seq_len((const unsigned char *)"\xf4\x90\x80\x80", 4), 0);
+    assert_int_equal(utf8_seq_len((const unsigned char *)"\xf4\x8f\xbf\xbf", 4), 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_u64),    cmocka_unit_test(test_parse_i64),
         cmocka_unit_test(test_parse_double), cmocka_unit_test(test_strbuf),
-        cmocka_unit_test(test_grow),
+        cmocka_unit_test(test_grow),         cmocka_unit_test(test_utf8_repair),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,12 +59,13 @@ static int report(enum p2p_status st, const char *msg)
 
 /* Read inputs [first, first+n) into one profile. */
 static enum p2p_status read_profile(const struct reader *r, struct input **in, size_t n,
-                                    struct profile **out, struct diag *d)
+                                    const struct reader_opts *ropts, struct profile **out,
+                                    struct diag *d)
 {
     if (n > 1 && !r->multi)
         return diag_error(d, P2P_ERR_USAGE, "the %s format takes one input file, not %zu",
                           r->name, n);
-    return r->read(in, n, out, d);
+    return r->read(in, n, ropts, out, d);
 }
 
 int main(int argc, char **argv)
@@ -88,8 +89,7 @@ int main(int argc, char **argv)
         printf("prof2png %s\n", PACKAGE_VERSION);
         goto out;
     }
-    if (o.event)
-        callgrind_event_name = o.event;
+    struct reader_opts ropts = {.event = o.event};
 
     /* Inputs: none means standard input. */
     static const char *const stdin_only[] = {"-"};
@@ -125,13 +125,13 @@ int main(int argc, char **argv)
             st = diag_error(&d, P2P_ERR_USAGE, "--compare needs exactly two input files");
             goto out;
         }
-        if ((st = read_profile(r, &inputs[n_inputs - 2], 1, &p1, &d)) != P2P_OK)
+        if ((st = read_profile(r, &inputs[n_inputs - 2], 1, &ropts, &p1, &d)) != P2P_OK)
             goto out;
-        if ((st = read_profile(r, &inputs[n_inputs - 1], 1, &p2, &d)) != P2P_OK)
+        if ((st = read_profile(r, &inputs[n_inputs - 1], 1, &ropts, &p2, &d)) != P2P_OK)
             goto out;
         st = graph_build_compare(p1, p2, &o.graph, &g, &d);
     } else {
-        if ((st = read_profile(r, inputs, n_inputs, &p1, &d)) != P2P_OK)
+        if ((st = read_profile(r, inputs, n_inputs, &ropts, &p1, &d)) != P2P_OK)
             goto out;
         st = graph_build(p1, &o.graph, &g, &d);
     }

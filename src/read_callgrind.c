@@ -7,8 +7,8 @@
  *
  * Checked against valgrind-3.19.0; the format is specified in the Valgrind manual,
  * "Callgrind Format Specification" (https://valgrind.org/docs/manual/cl-format.html).
- * The global callgrind_event_name selects the event column by name (the CLI's --event);
- * NULL means the first column, gprof2dot's only choice. */
+ * reader_opts.event selects the event column by name (the CLI's --event); NULL means the
+ * first column, gprof2dot's only choice. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -19,9 +19,6 @@
 #include "imap.h"
 #include "reader.h"
 #include "util.h"
-
-/* Event column to read, by its name in the "events:" line; NULL = the first column. */
-const char *callgrind_event_name = NULL;
 
 /* Longest piece of input quoted in a message. */
 #define QUOTE_MAX 200
@@ -69,6 +66,7 @@ struct cg {
     size_t n_events;    /* event columns; 0 until an "events:" line */
     size_t event_col;   /* the column read, < n_events */
     size_t fn_func;     /* function named by the fn slot, SIZE_MAX until looked up */
+    const char *event;  /* event column to read, by its name in "events:"; NULL = the first */
 };
 
 /* Length of the whitespace character at s (as Python's str.isspace sees it: the ASCII
@@ -191,12 +189,12 @@ static bool key_line(const struct cg *c, const char *key, struct span *value)
     return true;
 }
 
-/* "events: A B C": the number of columns and the one callgrind_event_name asks for. */
+/* "events: A B C": the number of columns and the one c->event asks for. */
 static enum p2p_status events_line(struct cg *c, struct span v)
 {
     size_t i = 0, n = 0, col = SIZE_MAX;
     struct span w;
-    const char *want = callgrind_event_name;
+    const char *want = c->event;
     while (next_word(v.s, v.n, &i, &w)) {
         bool hit = want ? strlen(want) == w.n && memcmp(want, w.s, w.n) == 0 : n == 0;
         if (hit && col == SIZE_MAX)
@@ -593,12 +591,14 @@ static enum p2p_status part(struct cg *c, bool *matched)
     return P2P_OK;
 }
 
-static enum p2p_status read_one(struct profile *p, const struct input *in, struct diag *d)
+static enum p2p_status read_one(struct profile *p, const struct input *in, const char *event,
+                                struct diag *d)
 {
     struct cg c;
     memset(&c, 0, sizeof(c));
     c.p = p;
     c.d = d;
+    c.event = event;
     c.n_positions = 1; /* "positions: line" is the default */
     c.fn_func = SIZE_MAX;
     c.keys = arena_new();
@@ -625,7 +625,8 @@ static enum p2p_status read_one(struct profile *p, const struct input *in, struc
     return st;
 }
 
-static enum p2p_status read_callgrind(struct input *const *in, size_t n_in, struct profile **out,
+static enum p2p_status read_callgrind(struct input *const *in, size_t n_in,
+                                      const struct reader_opts *opts, struct profile **out,
                                       struct diag *d)
 {
     *out = NULL;
@@ -635,7 +636,7 @@ static enum p2p_status read_callgrind(struct input *const *in, size_t n_in, stru
      * with every file's name tables and positions starting afresh. */
     for (size_t i = 0; i < n_in; i++) {
         d->file = in[i]->name;
-        enum p2p_status st = read_one(p, in[i], d);
+        enum p2p_status st = read_one(p, in[i], opts ? opts->event : NULL, d);
         if (st != P2P_OK) {
             profile_free(p);
             return st;

@@ -102,9 +102,11 @@ static enum p2p_status read_one(struct stacks *s, const struct input *in, struct
     return r < 0 ? P2P_ERR_PARSE : P2P_OK;
 }
 
-static enum p2p_status read_collapse(struct input *const *in, size_t n_in, struct profile **out,
+static enum p2p_status read_collapse(struct input *const *in, size_t n_in,
+                                     const struct reader_opts *opts, struct profile **out,
                                      struct diag *d)
 {
+    (void)opts;
     return stacks_read(in, n_in, STACKS_ROOT_FIRST, read_one, out, d);
 }
 

@@ -738,9 +738,11 @@ static struct profile *build(struct ctx *cx, const struct stats *st)
 
 /* Several files merge as pstats.Stats(f1, f2, ..., fn) does: f1 is the base and the others
  * are added in reverse order (Stats.add walks its arguments reversed). */
-static enum p2p_status read_pstats(struct input *const *in, size_t n_in, struct profile **out,
+static enum p2p_status read_pstats(struct input *const *in, size_t n_in,
+                                   const struct reader_opts *opts, struct profile **out,
                                    struct diag *d)
 {
+    (void)opts;
     *out = NULL;
     if (n_in == 0)
         return diag_error(d, P2P_ERR_USAGE, "at least a file must be specified for pstats input");

@@ -421,9 +421,11 @@ static enum p2p_status read_archive(zip_t *za, struct profile *p, struct diag *d
     return status;
 }
 
-static enum p2p_status read_sleepy(struct input *const *in, size_t n_in, struct profile **out,
+static enum p2p_status read_sleepy(struct input *const *in, size_t n_in,
+                                   const struct reader_opts *opts, struct profile **out,
                                    struct diag *d)
 {
+    (void)opts;
     *out = NULL;
     if (n_in != 1)
         return diag_error(d, P2P_ERR_USAGE, "exactly one file must be given for sleepy input");

@@ -286,9 +286,11 @@ static enum p2p_status read_row(struct xstate *x, const struct field *fl, const 
     return P2P_OK;
 }
 
-static enum p2p_status read_xperf(struct input *const *in, size_t n_in, struct profile **out,
+static enum p2p_status read_xperf(struct input *const *in, size_t n_in,
+                                  const struct reader_opts *opts, struct profile **out,
                                   struct diag *d)
 {
+    (void)opts;
     *out = NULL;
     if (n_in != 1)
         return diag_error(d, P2P_ERR_USAGE, "exactly one file must be given for xperf input");

@@ -11,6 +11,11 @@
 #include "input.h"
 #include "profile.h"
 
+/* Options for readers from the command line; NULL means all defaults. */
+struct reader_opts {
+    const char *event; /* callgrind: the event column to use; NULL = the first (gprof2dot) */
+};
+
 struct reader {
     const char *name;    /* --format value */
     const char *summary; /* one line for --help */
@@ -20,8 +25,9 @@ struct reader {
     /* Several inputs may be merged into one profile (else more than one is a usage error). */
     bool multi;
     /* Read n_in >= 1 inputs into a new profile (*out, owned by the caller, NULL on failure).
-     * Sets d->file to the input being read so errors name it. */
-    enum p2p_status (*read)(struct input *const *in, size_t n_in, struct profile **out,
+     * opts may be NULL. Sets d->file to the input being read so errors name it. */
+    enum p2p_status (*read)(struct input *const *in, size_t n_in,
+                            const struct reader_opts *opts, struct profile **out,
                             struct diag *d);
 };
 
@@ -36,10 +42,6 @@ const struct reader *reader_find(const char *name);
 /* The reader whose sniff scores highest for this input (ties: table order, then the file
  * name's extension). NULL if no reader scores above 0. */
 const struct reader *reader_sniff(const struct input *in);
-
-/* The callgrind event column to use (--event); NULL = the first, as gprof2dot. Defined in
- * read_callgrind.c. */
-extern const char *callgrind_event_name;
 
 /* "axe, callgrind, ..." for messages; static storage. */
 const char *reader_names(void);

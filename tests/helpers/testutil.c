@@ -22,6 +22,12 @@ char *test_path(const char *rel)
 
 struct profile *test_read_file(const char *fmt, const char *rel)
 {
+    return test_read_file_opts(fmt, rel, NULL);
+}
+
+struct profile *test_read_file_opts(const char *fmt, const char *rel,
+                                    const struct reader_opts *opts)
+{
     char *path = test_path(rel);
     struct diag d;
     diag_init(&d);
@@ -35,7 +41,7 @@ struct profile *test_read_file(const char *fmt, const char *rel)
     const struct reader *r = reader_find(fmt);
     assert_non_null(r);
     struct profile *p = NULL;
-    enum p2p_status st = r->read(&in, 1, &p, &d);
+    enum p2p_status st = r->read(&in, 1, opts, &p, &d);
     if (st != P2P_OK) {
         char buf[1024];
         diag_format(&d, buf, sizeof(buf));
@@ -51,13 +57,20 @@ struct profile *test_read_file(const char *fmt, const char *rel)
 enum p2p_status test_read_buf(const char *fmt, const char *name, const void *data, size_t len,
                               struct profile **out, struct diag *d)
 {
+    return test_read_buf_opts(fmt, name, data, len, NULL, out, d);
+}
+
+enum p2p_status test_read_buf_opts(const char *fmt, const char *name, const void *data,
+                                   size_t len, const struct reader_opts *opts,
+                                   struct profile **out, struct diag *d)
+{
     diag_init(d);
     d->quiet = true;
     const struct reader *r = reader_find(fmt);
     assert_non_null(r);
     struct input *in = input_new_buffer(name, data, len);
     *out = NULL;
-    enum p2p_status st = r->read(&in, 1, out, d);
+    enum p2p_status st = r->read(&in, 1, opts, out, d);
     input_free(in);
     if (st != P2P_OK)
         assert_null(*out);

@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "input.h"
 #include "profile.h"
+#include "reader.h"
 
 /* "$top_srcdir/rel" (top_srcdir from the environment, "." if unset); caller frees. */
 char *test_path(const char *rel);
@@ -20,6 +21,13 @@ struct profile *test_read_file(const char *fmt, const char *rel);
  * profile (NULL on failure); d holds the error. */
 enum p2p_status test_read_buf(const char *fmt, const char *name, const void *data, size_t len,
                               struct profile **out, struct diag *d);
+
+/* test_read_buf and test_read_file with reader options. */
+enum p2p_status test_read_buf_opts(const char *fmt, const char *name, const void *data,
+                                   size_t len, const struct reader_opts *opts,
+                                   struct profile **out, struct diag *d);
+struct profile *test_read_file_opts(const char *fmt, const char *rel,
+                                    const struct reader_opts *opts);
 
 /* Same for a NUL-terminated string. */
 enum p2p_status test_read_str(const char *fmt, const char *text, struct profile **out,

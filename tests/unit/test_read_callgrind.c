@@ -18,7 +18,18 @@
 #include "util.h"
 
 /* Defined in src/read_callgrind.c; the CLI sets it from --event. */
-extern const char *callgrind_event_name;
+/* --event for the reads below (NULL: the first column). */
+static struct reader_opts opts;
+
+static enum p2p_status cg_read_str(const char *text, struct profile **out, struct diag *d)
+{
+    return test_read_buf_opts("callgrind", "test", text, strlen(text), &opts, out, d);
+}
+
+static struct profile *cg_read_file(const char *rel)
+{
+    return test_read_file_opts("callgrind", rel, &opts);
+}
 
 #define FIX "tests/fixtures/callgrind/"
 
@@ -83,7 +94,7 @@ static void expect_error(const char *text, uint64_t line, const char *what)
 {
     struct profile *p = (struct profile *)1;
     struct diag d;
-    enum p2p_status st = test_read_str("callgrind", text, &p, &d);
+    enum p2p_status st = cg_read_str(text, &p, &d);
     if (st != P2P_ERR_PARSE || !strstr(d.msg, what) || d.pos != line) {
         print_error("status %d, line %llu, message '%s'; expected line %llu with '%s'\n", st,
                     (unsigned long long)d.pos, d.msg, (unsigned long long)line, what);
@@ -99,7 +110,7 @@ static struct profile *read_ok(const char *text, unsigned *warnings)
 {
     struct profile *p = NULL;
     struct diag d;
-    enum p2p_status st = test_read_str("callgrind", text, &p, &d);
+    enum p2p_status st = cg_read_str(text, &p, &d);
     if (st != P2P_OK) {
         char buf[1024];
         diag_format(&d, buf, sizeof(buf));
@@ -201,9 +212,9 @@ static void test_worked_example(void **state)
 static void test_event_by_name(void **state)
 {
     (void)state;
-    callgrind_event_name = "Dr";
+    opts.event = "Dr";
     struct profile *p = read_ok(example, NULL);
-    callgrind_event_name = NULL;
+    opts.event = NULL;
     check_total(p, 5);
     check_func(p, "main", 5, 0, "prog");
     check_func(p, "sqrt", 0, 4, "libm.so");
@@ -213,9 +224,9 @@ static void test_event_by_name(void **state)
     check_call(p, "step", "walk", 5, 0);
     profile_free(p);
 
-    callgrind_event_name = "Ir";
+    opts.event = "Ir";
     p = read_ok(example, NULL);
-    callgrind_event_name = NULL;
+    opts.event = NULL;
     check_total(p, 730);
     profile_free(p);
 }
@@ -223,11 +234,11 @@ static void test_event_by_name(void **state)
 static void test_event_unknown(void **state)
 {
     (void)state;
-    callgrind_event_name = "D1mr";
+    opts.event = "D1mr";
     struct profile *p = (struct profile *)1;
     struct diag d;
-    enum p2p_status st = test_read_str("callgrind", example, &p, &d);
-    callgrind_event_name = NULL;
+    enum p2p_status st = cg_read_str(example, &p, &d);
+    opts.event = NULL;
     assert_int_equal(st, P2P_ERR_PARSE);
     assert_null(p);
     assert_int_equal(d.pos, 5);
@@ -238,7 +249,7 @@ static void test_event_unknown(void **state)
 static void test_fixture_recur(void **state)
 {
     (void)state;
-    struct profile *p = test_read_file("callgrind", FIX "recur.callgrind");
+    struct profile *p = cg_read_file(FIX "recur.callgrind");
     assert_int_equal(p->n_funcs, 30);
     assert_int_equal(total_calls(p), 35);
     check_total(p, 25543);
@@ -304,9 +315,9 @@ static void same_profile(const struct profile *a, const struct profile *b)
 static void test_fixture_variants(void **state)
 {
     (void)state;
-    struct profile *a = test_read_file("callgrind", FIX "recur.callgrind");
-    struct profile *b = test_read_file("callgrind", FIX "recur-plain.callgrind");
-    struct profile *c = test_read_file("callgrind", FIX "recur-instr.callgrind");
+    struct profile *a = cg_read_file(FIX "recur.callgrind");
+    struct profile *b = cg_read_file(FIX "recur-plain.callgrind");
+    struct profile *c = cg_read_file(FIX "recur-instr.callgrind");
     same_profile(a, b);
     same_profile(b, a);
     same_profile(a, c);
@@ -319,9 +330,9 @@ static void test_fixture_variants(void **state)
 static void test_fixture_instr_events(void **state)
 {
     (void)state;
-    callgrind_event_name = "Dr";
-    struct profile *p = test_read_file("callgrind", FIX "recur-instr.callgrind");
-    callgrind_event_name = NULL;
+    opts.event = "Dr";
+    struct profile *p = cg_read_file(FIX "recur-instr.callgrind");
+    opts.event = NULL;
     check_total(p, 7415); /* the file's own summary: line agrees */
     check_func(p, "work", 239, 1, "recur");
     check_func(p, "fact", 44, 8, "recur");
@@ -331,15 +342,15 @@ static void test_fixture_instr_events(void **state)
     check_call(p, "work", "qsort", 1, 5552);
     profile_free(p);
 
-    callgrind_event_name = "DLmr"; /* the summary's last value */
-    p = test_read_file("callgrind", FIX "recur-instr.callgrind");
-    callgrind_event_name = NULL;
+    opts.event = "DLmr"; /* the summary's last value */
+    p = cg_read_file(FIX "recur-instr.callgrind");
+    opts.event = NULL;
     check_total(p, 8);
     profile_free(p);
 
-    callgrind_event_name = "DLmw"; /* the last column, never written: all zero */
-    p = test_read_file("callgrind", FIX "recur-instr.callgrind");
-    callgrind_event_name = NULL;
+    opts.event = "DLmw"; /* the last column, never written: all zero */
+    p = cg_read_file(FIX "recur-instr.callgrind");
+    opts.event = NULL;
     check_total(p, 0);
     check_func(p, "work", 0, 1, "recur");
     profile_free(p);
@@ -348,7 +359,7 @@ static void test_fixture_instr_events(void **state)
 static void test_fixture_cachegrind(void **state)
 {
     (void)state;
-    struct profile *p = test_read_file("callgrind", FIX "recur.cachegrind");
+    struct profile *p = cg_read_file(FIX "recur.cachegrind");
     assert_int_equal(p->n_funcs, 3);
     assert_int_equal(total_calls(p), 0);
     check_total(p, 112);
@@ -370,7 +381,7 @@ static enum p2p_status read_files(const char *const *rel, size_t n, struct profi
         assert_int_equal(input_open(path, &in[i], d), P2P_OK);
         free(path);
     }
-    enum p2p_status st = cg()->read(in, n, out, d);
+    enum p2p_status st = cg()->read(in, n, NULL, out, d);
     for (size_t i = 0; i < n; i++)
         input_free(in[i]);
     return st;
@@ -399,7 +410,7 @@ static void test_threads_merge(void **state)
     profile_free(p);
 
     /* Each file alone. */
-    p = test_read_file("callgrind", FIX "threads-2.callgrind");
+    p = cg_read_file(FIX "threads-2.callgrind");
     check_total(p, 36038);
     check_func(p, "spin", 36024, 2, "threads");
     assert_int_equal(test_func_maybe(p, "main"), SIZE_MAX);
@@ -417,7 +428,7 @@ static void test_multi_files_independent(void **state)
     struct profile *p = NULL;
     struct diag d;
     diag_init(&d);
-    assert_int_equal(cg()->read(in, 2, &p, &d), P2P_OK);
+    assert_int_equal(cg()->read(in, 2, NULL, &p, &d), P2P_OK);
     check_total(p, 15);
     check_func(p, "alpha", 10, 0, NULL);
     check_func(p, "", 5, 0, NULL);
@@ -429,7 +440,7 @@ static void test_multi_files_independent(void **state)
     in[1] = input_new_buffer("bad.callgrind", bad, strlen(bad));
     p = (struct profile *)1;
     diag_init(&d);
-    assert_int_equal(cg()->read(in, 2, &p, &d), P2P_ERR_PARSE);
+    assert_int_equal(cg()->read(in, 2, NULL, &p, &d), P2P_ERR_PARSE);
     assert_null(p);
     assert_string_equal(d.file, "bad.callgrind");
     assert_int_equal(d.pos, 3);

@@ -222,7 +222,7 @@ static void test_multi(void **state)
     struct diag d;
     diag_init(&d);
     struct profile *p = NULL;
-    assert_int_equal(collapse()->read(in, 2, &p, &d), P2P_OK);
+    assert_int_equal(collapse()->read(in, 2, NULL, &p, &d), P2P_OK);
     EXPECT_EV(&p->ev, PEV_SAMPLES, 6);
     EXPECT_EV(&fn(p, "b")->ev, PEV_SAMPLES, 5);
     EXPECT_EV(&fn(p, "a")->ev, PEV_TOTAL_SAMPLES, 6);
@@ -231,7 +231,7 @@ static void test_multi(void **state)
     input_free(in[1]);
     in[1] = input_new_buffer("b.folded", "a;b\n", 4);
     p = (struct profile *)&p;
-    assert_int_equal(collapse()->read(in, 2, &p, &d), P2P_ERR_PARSE);
+    assert_int_equal(collapse()->read(in, 2, NULL, &p, &d), P2P_ERR_PARSE);
     assert_null(p);
     assert_string_equal(d.file, "b.folded");
     assert_int_equal(d.pos, 1);

@@ -196,7 +196,7 @@ static void test_multi(void **state)
     struct diag d;
     diag_init(&d);
     struct profile *p = NULL;
-    assert_int_equal(dtrace()->read(in, 2, &p, &d), P2P_OK);
+    assert_int_equal(dtrace()->read(in, 2, NULL, &p, &d), P2P_OK);
     EXPECT_EV(&p->ev, PEV_SAMPLES, 5);
     EXPECT_EV(&fn(p, "f")->ev, PEV_SAMPLES, 5);
     EXPECT_EV(&fn(p, "g")->ev, PEV_TOTAL_SAMPLES, 2);
@@ -204,7 +204,7 @@ static void test_multi(void **state)
     input_free(in[1]);
     in[1] = input_new_buffer("b.d", "  m`f\n", 6);
     p = (struct profile *)&p;
-    assert_int_equal(dtrace()->read(in, 2, &p, &d), P2P_ERR_PARSE);
+    assert_int_equal(dtrace()->read(in, 2, NULL, &p, &d), P2P_ERR_PARSE);
     assert_null(p);
     assert_string_equal(d.file, "b.d");
     input_free(in[0]);

@@ -344,7 +344,7 @@ static void test_usage(void **state)
     struct diag d;
     diag_init(&d);
     assert_false(reader_find("hprof")->multi);
-    assert_int_equal(reader_find("hprof")->read(in, 2, &p, &d), P2P_ERR_USAGE);
+    assert_int_equal(reader_find("hprof")->read(in, 2, NULL, &p, &d), P2P_ERR_USAGE);
     assert_null(p);
     input_free(in[0]);
     input_free(in[1]);

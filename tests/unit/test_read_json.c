@@ -398,7 +398,7 @@ static void test_usage(void **state)
     struct diag d;
     diag_init(&d);
     assert_false(reader_find("json")->multi);
-    assert_int_equal(reader_find("json")->read(in, 2, &p, &d), P2P_ERR_USAGE);
+    assert_int_equal(reader_find("json")->read(in, 2, NULL, &p, &d), P2P_ERR_USAGE);
     assert_null(p);
     assert_non_null(strstr(d.msg, "exactly one file"));
     input_free(in[0]);

@@ -652,7 +652,7 @@ static void test_usage(void **state)
     struct profile *p = (struct profile *)1;
     struct diag d;
     diag_init(&d);
-    assert_int_equal(rd()->read(in, 2, &p, &d), P2P_ERR_USAGE);
+    assert_int_equal(rd()->read(in, 2, NULL, &p, &d), P2P_ERR_USAGE);
     assert_null(p);
     input_free(in[0]);
     input_free(in[1]);

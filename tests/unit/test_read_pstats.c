@@ -280,7 +280,7 @@ static struct profile *read_files(const char *const *rel, size_t n, struct diag 
         free(path);
     }
     struct profile *p = NULL;
-    enum p2p_status st = reader_find("pstats")->read(in, n, &p, d);
+    enum p2p_status st = reader_find("pstats")->read(in, n, NULL, &p, d);
     for (size_t i = 0; i < n; i++)
         input_free(in[i]);
     if (st != P2P_OK)
@@ -413,7 +413,7 @@ static void test_no_input(void **state)
     struct diag d;
     diag_init(&d);
     struct profile *p = (struct profile *)&d;
-    assert_int_equal(reader_find("pstats")->read(NULL, 0, &p, &d), P2P_ERR_USAGE);
+    assert_int_equal(reader_find("pstats")->read(NULL, 0, NULL, &p, &d), P2P_ERR_USAGE);
     assert_null(p);
 }
 

@@ -435,7 +435,7 @@ static void test_usage(void **state)
     struct profile *p = (struct profile *)&p;
     struct diag d;
     diag_init(&d);
-    assert_int_equal(r->read(in, 2, &p, &d), P2P_ERR_USAGE);
+    assert_int_equal(r->read(in, 2, NULL, &p, &d), P2P_ERR_USAGE);
     assert_null(p);
     assert_string_equal(d.msg, "exactly one file must be given for sysprof input");
     input_free(in[0]);

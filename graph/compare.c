@@ -166,14 +166,8 @@ struct graph *present_compare(const struct work *a, const struct work *b,
                 }
             }
         } else {
-            if (p1->process) {
-                strbuf_adds(&lb, p1->process);
-                strbuf_addc(&lb, '\n');
-            }
-            if (p1->module) {
-                strbuf_adds(&lb, p1->module);
-                strbuf_addc(&lb, '\n');
-            }
+            label_add_line(&lb, p1->process, "process", d);
+            label_add_line(&lb, p1->module, "module", d);
             char *name = label_display_name(p1->name, o->strip, true, o->wrap, d);
             strbuf_adds(&lb, name);
             free(name);
@@ -207,7 +201,7 @@ struct graph *present_compare(const struct work *a, const struct work *b,
         attrs_add(at, "shape", xstrdup(shape));
         at->a[at->n - 1].raw = true;
         if (p1->filename)
-            attrs_add(at, "tooltip", xstrdup(p1->filename));
+            attrs_add(at, "tooltip", label_truncate(p1->filename, "file name", d));
 
         size_t nc;
         size_t *calls = sorted_calls(a, i, &nc);

@@ -100,6 +100,11 @@ double theme_arrowsize(const struct theme *t, double w);
 /* Display name per spec 6.2: strip, truncate (with warning), wrap. Heap result. */
 char *label_display_name(const char *name, bool strip, bool truncate, bool wrap, struct diag *d);
 char *label_strip(const char *name);
+/* s cut to 4095 characters and "…" when it has 4096 or more (Graphviz cannot parse very long
+ * quoted strings), with a warning naming `what`. Heap result. */
+char *label_truncate(const char *s, const char *what, struct diag *d);
+/* Append s (truncated as above) and a newline to a label, if s is set. */
+void label_add_line(struct strbuf *b, const char *s, const char *what, struct diag *d);
 char *label_wrap(const char *name);
 /* Text of event k's value v as shown in labels (pct, (pct), N×, time). */
 void label_event(struct strbuf *b, enum prof_event k, double v, const char *time_format);

@@ -267,6 +267,34 @@ static void replace_all(struct strbuf *b, const char *old, const char *new)
     *b = o;
 }
 
+char *label_truncate(const char *s, const char *what, struct diag *d)
+{
+    size_t count = cp_count(s);
+    if (count < MAX_FUNCTION_NAME)
+        return xstrdup(s);
+    size_t ncp;
+    uint32_t *cps = to_cps(s, &ncp);
+    struct strbuf b;
+    strbuf_init(&b);
+    add_cps(&b, cps, ncp < 32 ? ncp : 32);
+    diag_warn(d, "truncating %s with %zu chars (%s...)", what, count, b.s);
+    strbuf_reset(&b);
+    add_cps(&b, cps, MAX_FUNCTION_NAME - 1);
+    strbuf_adds(&b, "\xe2\x80\xa6");
+    free(cps);
+    return strbuf_detach(&b);
+}
+
+void label_add_line(struct strbuf *b, const char *s, const char *what, struct diag *d)
+{
+    if (!s)
+        return;
+    char *t = label_truncate(s, what, d);
+    strbuf_adds(b, t);
+    strbuf_addc(b, '\n');
+    free(t);
+}
+
 char *label_display_name(const char *name, bool strip, bool truncate, bool wrap,
                          struct diag *d)
 {
@@ -280,20 +308,10 @@ char *label_display_name(const char *name, bool strip, bool truncate, bool wrap,
         strbuf_adds(&b, name);
     }
     if (truncate) {
-        size_t count = cp_count(b.s);
-        if (count >= MAX_FUNCTION_NAME) {
-            size_t ncp;
-            uint32_t *cps = to_cps(b.s, &ncp);
-            struct strbuf first;
-            strbuf_init(&first);
-            add_cps(&first, cps, ncp < 32 ? ncp : 32);
-            diag_warn(d, "truncating function name with %zu chars (%s...)", count, first.s);
-            strbuf_fini(&first);
-            strbuf_reset(&b);
-            add_cps(&b, cps, MAX_FUNCTION_NAME - 1);
-            strbuf_adds(&b, "\xe2\x80\xa6");
-            free(cps);
-        }
+        char *t = label_truncate(b.s, "function name", d);
+        strbuf_reset(&b);
+        strbuf_adds(&b, t);
+        free(t);
     }
     if (wrap) {
         if (cp_count(b.s) > WRAP_WIDTH) {

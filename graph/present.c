@@ -10,13 +10,35 @@
 
 #define MAX_ID_CHARS 1024
 
-/* Every string entering the presentation graph is made valid UTF-8 here and in
- * graph_add_node, whatever bytes the profile had. */
+/* Names are data: every string entering the presentation graph (here and in graph_add_node)
+ * becomes valid UTF-8 (stray bytes read as Latin-1) without control characters, which XML
+ * (SVG) cannot carry: they are shown as their Unicode control pictures (U+2400 + c, DEL as
+ * U+2421). Newlines separate label lines and tabs are escaped by the writers, so both stay. */
+static char *clean_text(char *s)
+{
+    s = utf8_repair(s);
+    bool controls = false;
+    for (const unsigned char *p = (const unsigned char *)s; *p && !controls; p++)
+        controls = (*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f;
+    if (!controls)
+        return s;
+    struct strbuf b;
+    strbuf_init(&b);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+            strbuf_add_utf8(&b, *p == 0x7f ? 0x2421 : 0x2400 + *p);
+        else
+            strbuf_addc(&b, (char)*p);
+    }
+    free(s);
+    return strbuf_detach(&b);
+}
+
 void attrs_add(struct graph_attrs *a, const char *name, char *value)
 {
     a->a = xreallocarray(a->a, a->n + 1, sizeof(*a->a));
     a->a[a->n].name = name;
-    a->a[a->n].value = utf8_repair(value);
+    a->a[a->n].value = clean_text(value);
     a->a[a->n].raw = false;
     a->n++;
 }
@@ -97,7 +119,7 @@ void graph_add_node(struct graph *g, char *id)
 {
     UTIL_GROW(g->nodes, g->cap_nodes_, g->n_nodes + 1);
     memset(&g->nodes[g->n_nodes], 0, sizeof(g->nodes[0]));
-    g->nodes[g->n_nodes++].id = utf8_repair(id);
+    g->nodes[g->n_nodes++].id = clean_text(id);
 }
 
 void graph_add_edge(struct graph *g, size_t tail, size_t head)
@@ -199,14 +221,8 @@ static void node_label(struct strbuf *b, const struct work *w, size_t i,
     const struct wfunc *f = &w->f[i];
     strbuf_reset(b);
     strbuf_add(b, "", 0);
-    if (pf->process) {
-        strbuf_adds(b, pf->process);
-        strbuf_addc(b, '\n');
-    }
-    if (pf->module) {
-        strbuf_adds(b, pf->module);
-        strbuf_addc(b, '\n');
-    }
+    label_add_line(b, pf->process, "process", w->d);
+    label_add_line(b, pf->module, "module", w->d);
     char *name = label_display_name(pf->name, o->strip, true, o->wrap, w->d);
     strbuf_adds(b, name);
     free(name);
@@ -289,7 +305,7 @@ struct graph *present(const struct work *w, const struct graph_opts *o, struct d
         node_label(&b, w, i, o, ev, n_ev);
         attrs_add(a, "label", xstrdup(b.s));
         if (pf->filename)
-            attrs_add(a, "tooltip", xstrdup(pf->filename));
+            attrs_add(a, "tooltip", label_truncate(pf->filename, "file name", w->d));
         size_t nc;
         size_t *calls = sorted_calls(w, i, &nc);
         for (size_t m = 0; m < nc; m++) {

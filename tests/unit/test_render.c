@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <expat.h>
 #include <graphviz/cgraph.h>
 
 #include "graph_int.h"
@@ -137,6 +138,66 @@ static void test_hostile_names(void **state)
     profile_free(p);
 }
 
+/* The SVG Graphviz writes for names with control characters, Latin-1 bytes and a very long
+ * module is well-formed XML (checked with expat), and the DOT still parses. */
+static void test_names_in_svg(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"ctl\x01\x02x\x1b[31m\x7f", "caf\xe9", "cr\rlf"};
+    struct profile *p = profile_new(PROF_RECIPE_SAMPLES, false);
+    ev_set(&p->ev, PEV_SAMPLES, 3);
+    size_t root = profile_func_str(p, "main", 4, NULL);
+    ev_set(&p->funcs[root].ev, PEV_SAMPLES, 0);
+    char *module = xmalloc(10001);
+    memset(module, 'm', 10000);
+    module[10000] = '\0';
+    p->funcs[root].module = profile_intern(p, module, 10000);
+    for (size_t i = 0; i < 3; i++) {
+        size_t f = profile_func_str(p, names[i], strlen(names[i]), NULL);
+        ev_set(&p->funcs[f].ev, PEV_SAMPLES, 1);
+        ev_set(&profile_call(p, root, f, NULL)->ev, PEV_SAMPLES2, 1);
+    }
+    struct graph_opts o;
+    graph_opts_init(&o);
+    struct diag d;
+    diag_init(&d);
+    d.quiet = true;
+    struct graph *g = NULL;
+    assert_int_equal(graph_build(p, &o, &g, &d), P2P_OK);
+    assert_int_equal(d.warnings, 1); /* "truncating module with 10000 chars" */
+    /* control characters became control pictures, Latin-1 became UTF-8 */
+    assert_string_equal(g->nodes[0].id, "caf\xc3\xa9"); /* nodes sort by id bytes */
+    assert_string_equal(g->nodes[1].id, "cr\xe2\x90\x8dlf");
+    assert_string_equal(g->nodes[2].id,
+                        "ctl\xe2\x90\x81\xe2\x90\x82x\xe2\x90\x9b[31m\xe2\x90\xa1");
+    const char *label = graph_attr_get(&g->nodes[3].attrs, "label");
+    assert_memory_equal(label + 4095, "\xe2\x80\xa6\nmain\n", 9);
+
+    char *dot = dot_text(g);
+    Agraph_t *G = agmemread(dot);
+    assert_non_null(G);
+    assert_int_equal(agnnodes(G), 4);
+    agclose(G);
+    free(dot);
+
+    char *svg = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&svg, &len);
+    assert_int_equal(render_gvc(g, "svg", f, &d), P2P_OK);
+    fclose(f);
+    XML_Parser x = XML_ParserCreate(NULL);
+    if (XML_Parse(x, svg, (int)len, 1) == XML_STATUS_ERROR) {
+        print_error("SVG not well-formed: %s at line %lu\n", XML_ErrorString(XML_GetErrorCode(x)),
+                    (unsigned long)XML_GetCurrentLineNumber(x));
+        fail();
+    }
+    XML_ParserFree(x);
+    free(svg);
+    free(module);
+    graph_free(g);
+    profile_free(p);
+}
+
 static size_t count_files(const char *dir)
 {
     DIR *dp = opendir(dir);
@@ -221,6 +282,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quoting),
         cmocka_unit_test(test_hostile_names),
+        cmocka_unit_test(test_names_in_svg),
         cmocka_unit_test(test_write_files),
         cmocka_unit_test(test_format_names),
     };

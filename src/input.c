@@ -1,4 +1,6 @@
-/* Input files: mmap when possible, a growing buffer for pipes; UTF-16 to UTF-8; lines. */
+/* Input files: read whole into one buffer (sized by fstat for regular files, growing for
+ * pipes); UTF-16 to UTF-8; lines. Not mmap: a file shortened by another process while mapped
+ * would kill prof2png with SIGBUS, and reading costs the same memory. */
 #include "config.h"
 #include "input.h"
 
@@ -7,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,11 +56,14 @@ static void decode_bom(struct input *in)
     }
 }
 
-static enum p2p_status read_fd(int fd, struct input *in, struct diag *d)
+/* Read fd to its end; size_hint (the file size, or 0) sizes the buffer once. */
+static enum p2p_status read_fd(int fd, size_t size_hint, struct input *in, struct diag *d)
 {
     struct strbuf b;
     strbuf_init(&b);
     strbuf_add(&b, "", 0);
+    if (size_hint)
+        util_grow((void **)&b.s, &b.cap, size_hint + 65536 + 1, 1);
     for (;;) {
         if (b.cap - b.len < 65536)
             util_grow((void **)&b.s, &b.cap, b.len + 65536 + 1, 1);
@@ -89,7 +93,7 @@ enum p2p_status input_open(const char *path, struct input **out, struct diag *d)
     *out = NULL;
     if (strcmp(path, "-") == 0) {
         in->name = "<stdin>";
-        st = read_fd(STDIN_FILENO, in, d);
+        st = read_fd(STDIN_FILENO, 0, in, d);
     } else {
         in->name_owned_ = xstrdup(path);
         in->name = in->name_owned_;
@@ -104,18 +108,9 @@ enum p2p_status input_open(const char *path, struct input **out, struct diag *d)
         if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
             d->file = in->name;
             st = diag_error(d, P2P_ERR_IO, "is a directory");
-        } else if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
-            void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-            if (m != MAP_FAILED) {
-                in->map_ = m;
-                in->map_len_ = (size_t)sb.st_size;
-                in->data = m;
-                in->len = (size_t)sb.st_size;
-            } else {
-                st = read_fd(fd, in, d);
-            }
         } else {
-            st = read_fd(fd, in, d);
+            bool regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
+            st = read_fd(fd, regular ? (size_t)sb.st_size : 0, in, d);
         }
         close(fd);
     }
@@ -147,8 +142,6 @@ void input_free(struct input *in)
 {
     if (!in)
         return;
-    if (in->map_)
-        munmap(in->map_, in->map_len_);
     free(in->owned_);
     free(in->name_owned_);
     free(in);

@@ -20,13 +20,11 @@ struct input {
                                   byte-order mark removed */
     size_t len;
     /* private */
-    void *map_;
-    size_t map_len_;
     unsigned char *owned_;
     char *name_owned_;
 };
 
-/* Open PATH ("-" for standard input), map or read it whole, and decode a UTF-16 BOM'd text
+/* Open PATH ("-" for standard input), read it whole, and decode a UTF-16 BOM'd text
  * to UTF-8. On failure returns P2P_ERR_IO with an error in d and *out = NULL. */
 enum p2p_status input_open(const char *path, struct input **out, struct diag *d) P2P_WUR;
 

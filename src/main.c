@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "graph.h"
@@ -33,6 +35,22 @@ static const char *output_format(const struct options *o)
                 return ext;
     }
     return "dot";
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --timings: one line a stage, for benchmarks ("prof2png: timing: read 0.123456 s"). */
+static void timing(bool on, const char *stage, double *t0)
+{
+    double t = now();
+    if (on)
+        fprintf(stderr, "prof2png: timing: %s %.6f s\n", stage, t - *t0);
+    *t0 = t;
 }
 
 static int exit_code(enum p2p_status st)
@@ -90,6 +108,7 @@ int main(int argc, char **argv)
         goto out;
     }
     struct reader_opts ropts = {.event = o.event};
+    double t0 = now();
 
     /* Inputs: none means standard input. */
     static const char *const stdin_only[] = {"-"};
@@ -129,12 +148,15 @@ int main(int argc, char **argv)
             goto out;
         if ((st = read_profile(r, &inputs[n_inputs - 1], 1, &ropts, &p2, &d)) != P2P_OK)
             goto out;
+        timing(o.timings, "read", &t0);
         st = graph_build_compare(p1, p2, &o.graph, &g, &d);
     } else {
         if ((st = read_profile(r, inputs, n_inputs, &ropts, &p1, &d)) != P2P_OK)
             goto out;
+        timing(o.timings, "read", &t0);
         st = graph_build(p1, &o.graph, &g, &d);
     }
+    timing(o.timings, "graph", &t0);
     if (st != P2P_OK)
         goto out;
     if (g->listing) {
@@ -142,6 +164,12 @@ int main(int argc, char **argv)
         goto out;
     }
     st = render_write(g, output_format(&o), o.output, &d);
+    timing(o.timings, "output", &t0);
+    if (o.timings) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(stderr, "prof2png: timing: peak-rss %ld KiB\n", ru.ru_maxrss);
+    }
 
 out:;
     /* The message may name an input: format it before the inputs are freed. */

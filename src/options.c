@@ -25,6 +25,7 @@ enum {
     OPT_COMPARE_COLOR_BY_DIFFERENCE,
     OPT_EVENT,
     OPT_VERSION,
+    OPT_TIMINGS,
 };
 
 static const struct option long_options[] = {
@@ -55,6 +56,7 @@ static const struct option long_options[] = {
     {"type", required_argument, NULL, 'T'},
     {"event", required_argument, NULL, OPT_EVENT},
     {"quiet", no_argument, NULL, 'q'},
+    {"timings", no_argument, NULL, OPT_TIMINGS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -103,6 +105,8 @@ void options_usage(FILE *f)
         "      --compare-color-by-difference  colour nodes by the size of the difference\n"
         "Other:\n"
         "  -q, --quiet              no warnings\n"
+        "      --timings            print the time of each stage and the peak memory to\n"
+        "                           standard error\n"
         "  -h, --help               show this help and exit\n"
         "      --version            show the version and exit\n"
         "\n"
@@ -271,6 +275,9 @@ enum p2p_status options_parse(int argc, char **argv, struct options *o, struct d
             break;
         case 'q':
             o->quiet = true;
+            break;
+        case OPT_TIMINGS:
+            o->timings = true;
             break;
         case 'h':
             o->help = true;

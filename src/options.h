@@ -18,6 +18,7 @@ struct options {
     const char *event;   /* --event (callgrind), NULL = first */
     bool compare;
     bool quiet;
+    bool timings;        /* --timings: stage times and peak memory on stderr */
     bool help, version;
     const char **inputs; /* positional arguments ("-" = stdin) */
     size_t n_inputs;

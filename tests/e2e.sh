@@ -133,6 +133,11 @@ if command -v script >/dev/null 2>&1; then
     check "PNG to a terminal refused with a hint" sh -c "[ $st -eq 2 ] && grep -q 'refusing to write binary png output to a terminal' '$T/tty.out'"
 fi
 
+# ---- --timings reports each stage on stderr, and nothing changes on stdout
+p2p --timings "$PROF" >"$T/timed.dot" 2>"$T/timings"
+check "--timings: stages and peak memory" sh -c "grep -q '^prof2png: timing: read [0-9.]* s' '$T/timings' && grep -q '^prof2png: timing: peak-rss [0-9]* KiB' '$T/timings'"
+check "--timings: same DOT" cmp -s "$T/timed.dot" "$T/a.dot"
+
 # ---- help and version
 check "--help" sh -c "'$PROF2PNG' --help | grep -q 'Usage: prof2png'"
 check "--version" sh -c "'$PROF2PNG' --version | grep -q '^prof2png [0-9]'"

@@ -122,31 +122,6 @@ static int hex4(const unsigned char *p)
     return v;
 }
 
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates,
- * nothing above U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-    size_t avail = (size_t)(end - p);
-    unsigned char c = p[0];
-    if (c >= 0xC2 && c <= 0xDF)
-        return avail >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (avail < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0))
-            return 0;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (avail < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 /* The string whose opening quote is at jp->p_, decoded into buf_. */
 static enum p2p_status scan_string(struct json_parser *jp, struct diag *d)
 {
@@ -170,7 +145,7 @@ static enum p2p_status scan_string(struct json_parser *jp, struct diag *d)
             return fail(jp, d, p, "control character 0x%02x in a string (write it as \\u%04x)", c,
                         c);
         if (c >= 0x80) {
-            size_t n = utf8_len(p, end);
+            size_t n = utf8_seq_len(p, (size_t)(end - p));
             if (n == 0)
                 return fail(jp, d, p, "invalid UTF-8 in a string");
             strbuf_add(b, p, n);

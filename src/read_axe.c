@@ -18,234 +18,12 @@
 #include <string.h>
 
 #include "imap.h"
+#include "pytext.h"
 #include "reader.h"
 #include "util.h"
 
 /* Longest part of a line quoted in a warning (diag_warn truncates at 1 KiB anyway). */
 #define QUOTE_MAX 400
-
-struct span {
-    const char *s; /* NULL: absent */
-    size_t n;
-};
-
-/* ---- Python's view of the text ----------------------------------------------------------
- * gprof2dot matches with Python's re on str: \s is any Unicode whitespace (also \x1c-\x1f,
- * NBSP, U+2000...), counted in characters. Lines are UTF-8 here. */
-
-/* Bytes of the whitespace character that starts at p (0: not whitespace). */
-static size_t ws_at(const char *p, const char *end)
-{
-    const unsigned char *u = (const unsigned char *)p;
-    size_t n = (size_t)(end - p);
-    if (n == 0)
-        return 0;
-    if (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r') || (u[0] >= 0x1c && u[0] <= 0x1f))
-        return 1;
-    if (u[0] == 0xc2 && n >= 2 && (u[1] == 0x85 || u[1] == 0xa0))
-        return 2;
-    if (n < 3)
-        return 0;
-    if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) /* U+1680 */
-        return 3;
-    /* U+2000..U+200A, U+2028, U+2029, U+202F */
-    if (u[0] == 0xe2 && u[1] == 0x80 &&
-        ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf))
-        return 3;
-    if (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) /* U+205F */
-        return 3;
-    if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) /* U+3000 */
-        return 3;
-    return 0;
-}
-
-/* Bytes of the whitespace character that ends at p, not reaching before start (0: none). */
-static size_t ws_before(const char *start, const char *p)
-{
-    for (size_t k = 1; k <= 3 && k <= (size_t)(p - start); k++)
-        if (ws_at(p - k, p) == k)
-            return k;
-    return 0;
-}
-
-/* Skip a whitespace run; *count (may be NULL) gets its length in characters. */
-static const char *skip_ws(const char *p, const char *end, size_t *count)
-{
-    size_t c = 0, k;
-    while ((k = ws_at(p, end)) != 0) {
-        p += k;
-        c++;
-    }
-    if (count)
-        *count = c;
-    return p;
-}
-
-static const char *token_end(const char *p, const char *end)
-{
-    while (p < end && !ws_at(p, end))
-        p++;
-    return p;
-}
-
-/* The end of [start, end) without its trailing whitespace. */
-static const char *strip_end(const char *start, const char *end)
-{
-    size_t k;
-    while ((k = ws_before(start, end)) != 0)
-        end -= k;
-    return end;
-}
-
-/* str.isspace(): not empty and whitespace only. */
-static bool is_blank(const char *s, size_t n)
-{
-    return n > 0 && skip_ws(s, s + n, NULL) == s + n;
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static size_t digit_run(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n && is_digit(s[i]))
-        i++;
-    return i;
-}
-
-static bool all_digits(const char *s, size_t n)
-{
-    return n > 0 && digit_run(s, n) == n;
-}
-
-/* \d+\.\d+ */
-static bool is_fixed(const char *s, size_t n)
-{
-    size_t i = digit_run(s, n);
-    return i > 0 && i + 1 < n && s[i] == '.' && all_digits(s + i + 1, n - i - 1);
-}
-
-/* The first few whitespace-separated tokens of a line and the whitespace before each. */
-#define MAX_TOKS 5
-struct toks {
-    struct span t[MAX_TOKS];
-    size_t ws[MAX_TOKS]; /* whitespace characters before token i */
-    size_t n;
-};
-
-static void first_tokens(const char *p, const char *end, struct toks *t)
-{
-    t->n = 0;
-    while (t->n < MAX_TOKS) {
-        size_t w;
-        p = skip_ws(p, end, &w);
-        if (p == end)
-            break;
-        const char *e = token_end(p, end);
-        t->t[t->n] = (struct span){p, (size_t)(e - p)};
-        t->ws[t->n] = w;
-        t->n++;
-        p = e;
-    }
-}
-
-/* Consume the literal at *p. */
-static bool eat(const char **p, const char *end, const char *lit)
-{
-    size_t n = strlen(lit);
-    if ((size_t)(end - *p) < n || memcmp(*p, lit, n) != 0)
-        return false;
-    *p += n;
-    return true;
-}
-
-/* Consume exactly one whitespace character (the regexes' bare \s). */
-static bool eat_ws1(const char **p, const char *end)
-{
-    size_t k = ws_at(*p, end);
-    *p += k;
-    return k != 0;
-}
-
-static bool eat_digits(const char **p, const char *end, struct span *out)
-{
-    size_t k = digit_run(*p, (size_t)(end - *p));
-    if (k == 0)
-        return false;
-    *out = (struct span){*p, k};
-    *p += k;
-    return true;
-}
-
-/* Whether Python prints code point c as itself in repr(): not for controls, separators,
- * format characters and private use (the common ones; unassigned ones are not known here). */
-static bool py_printable(uint32_t c)
-{
-    return !(c < 0x20 || (c >= 0x7f && c <= 0xa0) || c == 0xad || c == 0x1680 ||
-             (c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) ||
-             (c >= 0x205f && c <= 0x206f) || c == 0x3000 || c == 0xfeff ||
-             (c >= 0xfff9 && c <= 0xfffb) || (c >= 0xe000 && c <= 0xf8ff) || c >= 0xf0000);
-}
-
-/* Length of the UTF-8 sequence at s (1..4) and its code point; 0 if malformed. */
-static size_t utf8_at(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
-    if (len == 0 || len > n || s[0] >= 0xf5)
-        return 0;
-    uint32_t c = s[0] & (0x7f >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        c = c << 6 | (s[i] & 0x3f);
-    }
-    static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return len;
-}
-
-/* Python's repr() of a line, for "unrecognized call graph entry: %r" (long lines cut). */
-static void py_repr(struct strbuf *b, const char *s, size_t n)
-{
-    bool sq = memchr(s, '\'', n) != NULL, dq = memchr(s, '"', n) != NULL;
-    char q = sq && !dq ? '"' : '\'';
-    const unsigned char *u = (const unsigned char *)s;
-    strbuf_reset(b);
-    strbuf_addc(b, q);
-    for (size_t i = 0; i < n && b->len < QUOTE_MAX; i++) {
-        uint32_t c = u[i];
-        size_t len = 1;
-        if (c >= 0x80 && (len = utf8_at(u + i, n - i, &c)) == 0) {
-            strbuf_addf(b, "\\x%02x", (unsigned)u[i]); /* not UTF-8: the byte */
-            continue;
-        }
-        if (c == '\\' || c == (unsigned char)q)
-            strbuf_addf(b, "\\%c", (char)c);
-        else if (c == '\t')
-            strbuf_adds(b, "\\t");
-        else if (c == '\n')
-            strbuf_adds(b, "\\n");
-        else if (c == '\r')
-            strbuf_adds(b, "\\r");
-        else if (py_printable(c))
-            strbuf_add(b, s + i, len);
-        else if (c < 0x100)
-            strbuf_addf(b, "\\x%02x", (unsigned)c);
-        else if (c < 0x10000)
-            strbuf_addf(b, "\\u%04x", (unsigned)c);
-        else
-            strbuf_addf(b, "\\U%08x", (unsigned)c);
-        i += len - 1;
-    }
-    if (b->len >= QUOTE_MAX)
-        strbuf_adds(b, "...");
-    strbuf_addc(b, q);
-}
 
 /* ---- gprof2dot's line shapes ---------------------------------------------------------- */
 
@@ -255,19 +33,19 @@ static void py_repr(struct strbuf *b, const char *s, size_t n)
  * not a number here and becomes the start of the name, as in gprof2dot. */
 static size_t name_starts(const char *line, const char *end, const char *cand[3])
 {
-    struct toks t;
-    first_tokens(line, end, &t);
+    struct pytext_words t;
+    pytext_first_words(line, end, &t);
     size_t n = 0;
     if (t.n == 0 || t.ws[0] == 0)
         return 0;
-    bool f1 = is_fixed(t.t[0].s, t.t[0].n);
-    bool f2 = t.n > 1 && is_fixed(t.t[1].s, t.t[1].n);
+    bool f1 = pytext_fixed(t.w[0].s, t.w[0].n);
+    bool f2 = t.n > 1 && pytext_fixed(t.w[1].s, t.w[1].n);
     if (f1 && f2 && t.n > 2)
-        cand[n++] = t.t[2].s;
+        cand[n++] = t.w[2].s;
     if (t.n > 1 && f1 && (t.ws[1] >= 2 || t.ws[0] >= 2))
-        cand[n++] = t.t[1].s;
+        cand[n++] = t.w[1].s;
     if (t.ws[0] >= 3)
-        cand[n++] = t.t[0].s;
+        cand[n++] = t.w[0].s;
     return n;
 }
 
@@ -278,18 +56,18 @@ static const char *cycle_suffix(const char *start, const char *end, struct span 
     if (end - start < 2 || end[-1] != '>')
         return NULL;
     const char *d = end - 1;
-    while (d > start && is_digit(d[-1]))
+    while (d > start && pytext_digit(d[-1]))
         d--;
     if (d == end - 1)
         return NULL;
-    size_t k = ws_before(start, d);
+    size_t k = pytext_space_before(start, d);
     if (k == 0)
         return NULL;
     const char *lt = d - k;
     if (lt - start < 6 || memcmp(lt - 6, "<cycle", 6) != 0)
         return NULL;
     lt -= 6;
-    const char *w = strip_end(start, lt);
+    const char *w = pytext_rstrip(start, lt);
     if (w == lt || w <= start)
         return NULL;
     *num = (struct span){d, (size_t)(end - 1 - d)};
@@ -299,15 +77,15 @@ static const char *cycle_suffix(const char *start, const char *end, struct span 
 /* `\s+\[(\d+)\]\s*$` after the name that starts at `name`: where that whitespace starts. */
 static bool index_tail(const char *name, const char *end, const char **ws, struct span *idx)
 {
-    const char *e = strip_end(name, end);
+    const char *e = pytext_rstrip(name, end);
     if (e == name || e[-1] != ']')
         return false;
     const char *d = e - 1;
-    while (d > name && is_digit(d[-1]))
+    while (d > name && pytext_digit(d[-1]))
         d--;
     if (d == e - 1 || d == name || d[-1] != '[')
         return false;
-    const char *w = strip_end(name, d - 1);
+    const char *w = pytext_rstrip(name, d - 1);
     if (w == d - 1)
         return false;
     *ws = w;
@@ -320,37 +98,38 @@ struct fields {
 };
 
 /* `[IDX` or `[IDX]` followed by three `\d+\.\d+`, all whitespace-separated: the start of a
- * primary or cycle-header line; t->t[4] is what follows. */
-static bool primary_head(const char *line, const char *end, struct toks *t, struct fields *f)
+ * primary or cycle-header line; t->w[4] is what follows. */
+static bool primary_head(const char *line, const char *end, struct pytext_words *t,
+                         struct fields *f)
 {
     if (line == end || line[0] != '[')
         return false;
-    first_tokens(line, end, t);
+    pytext_first_words(line, end, t);
     if (t->n < 5)
         return false;
-    struct span i = t->t[0];
-    size_t nd = digit_run(i.s + 1, i.n - 1);
+    struct span i = t->w[0];
+    size_t nd = pytext_digit_run(i.s + 1, i.n - 1);
     if (nd == 0 || !(nd + 1 == i.n || (nd + 2 == i.n && i.s[i.n - 1] == ']')))
         return false;
     for (size_t k = 1; k <= 3; k++)
-        if (!is_fixed(t->t[k].s, t->t[k].n))
+        if (!pytext_fixed(t->w[k].s, t->w[k].n))
             return false;
     memset(f, 0, sizeof(*f));
     f->index = (struct span){i.s + 1, nd};
-    f->pct = t->t[1];
-    f->self = t->t[2];
+    f->pct = t->w[1];
+    f->self = t->w[2];
     return true;
 }
 
 /* `^\[IDX\]? PCT SELF CHILDREN NAME (<cycle N>)? [IDX]`, trailing whitespace allowed. */
 static bool match_primary(const char *line, const char *end, struct fields *f)
 {
-    struct toks t;
+    struct pytext_words t;
     const char *w;
     struct span idx;
     if (!primary_head(line, end, &t, f))
         return false;
-    const char *name = t.t[4].s;
+    const char *name = t.w[4].s;
     if (!index_tail(name, end, &w, &idx))
         return false;
     const char *c = cycle_suffix(name, w, &f->cycle);
@@ -361,20 +140,21 @@ static bool match_primary(const char *line, const char *end, struct fields *f)
 /* `^\[IDX\]? PCT SELF CHILDREN <cycle N as a whole> [IDX]`, trailing whitespace allowed. */
 static bool match_cycle_header(const char *line, const char *end, struct span *num)
 {
-    struct toks t;
+    struct pytext_words t;
     struct fields f;
     struct span idx;
     if (!primary_head(line, end, &t, &f))
         return false;
-    const char *p = t.t[4].s;
-    if (!(eat(&p, end, "<cycle") && eat_ws1(&p, end) && eat_digits(&p, end, num) &&
-          eat_ws1(&p, end) && eat(&p, end, "as") && eat_ws1(&p, end) && eat(&p, end, "a") &&
-          eat_ws1(&p, end) && eat(&p, end, "whole>")))
+    const char *p = t.w[4].s;
+    if (!(pytext_eat(&p, end, "<cycle") && pytext_eat_space(&p, end) &&
+          pytext_eat_digits(&p, end, num) && pytext_eat_space(&p, end) &&
+          pytext_eat(&p, end, "as") && pytext_eat_space(&p, end) && pytext_eat(&p, end, "a") &&
+          pytext_eat_space(&p, end) && pytext_eat(&p, end, "whole>")))
         return false;
     size_t w;
-    p = skip_ws(p, end, &w);
-    return w > 0 && eat(&p, end, "[") && eat_digits(&p, end, &idx) && eat(&p, end, "]") &&
-           skip_ws(p, end, NULL) == end;
+    p = pytext_skip_space(p, end, &w);
+    return w > 0 && pytext_eat(&p, end, "[") && pytext_eat_digits(&p, end, &idx) &&
+           pytext_eat(&p, end, "]") && pytext_skip_space(p, end, NULL) == end;
 }
 
 /* Parent and child lines: `^\s+SELF?\s+CHILDREN?\s+NAME (<cycle N>)? ([IDX])?`, trailing
@@ -384,7 +164,7 @@ static bool match_call(const char *line, const char *end, struct fields *f)
     const char *cand[3];
     if (name_starts(line, end, cand) == 0)
         return false;
-    const char *name = cand[0], *e = strip_end(name, end), *w;
+    const char *name = cand[0], *e = pytext_rstrip(name, end), *w;
     memset(f, 0, sizeof(*f));
     const char *name_end = e;
     struct span num;
@@ -414,25 +194,10 @@ static bool match_member(const char *line, const char *end)
     return false;
 }
 
-static bool contains(const char *s, size_t n, const char *word)
-{
-    size_t k = strlen(word);
-    for (size_t i = 0; i + k <= n; i++)
-        if (memcmp(s + i, word, k) == 0)
-            return true;
-    return false;
-}
-
-static bool starts_with(const char *s, size_t n, const char *prefix)
-{
-    size_t k = strlen(prefix);
-    return n >= k && memcmp(s, prefix, k) == 0;
-}
-
 /* Column headers before the entries: `^Index ` or `^-----+ `. */
 static bool header_line(const char *s, size_t n)
 {
-    if (starts_with(s, n, "Index "))
+    if (pytext_starts(s, n, "Index "))
         return true;
     size_t i = 0;
     while (i < n && s[i] == '-')
@@ -445,10 +210,10 @@ static bool footer_line(const char *s, size_t n)
 {
     const char *p = s, *end = s + n;
     size_t w;
-    if (!eat(&p, end, "Index"))
+    if (!pytext_eat(&p, end, "Index"))
         return false;
-    p = skip_ws(p, end, &w);
-    return w > 0 && eat(&p, end, "Function") && skip_ws(p, end, NULL) == end;
+    p = pytext_skip_space(p, end, &w);
+    return w > 0 && pytext_eat(&p, end, "Function") && pytext_skip_space(p, end, NULL) == end;
 }
 
 /* ---- reading ---------------------------------------------------------------------------- */
@@ -491,7 +256,7 @@ struct axe {
 
 static void warn_line(struct axe *a, int kind, const struct line_ref *l)
 {
-    py_repr(&a->msg, l->s, l->n);
+    pytext_repr(&a->msg, l->s, l->n, QUOTE_MAX);
     diag_warn(a->d, "unrecognized call graph entry (%d): %s", kind, a->msg.s);
 }
 
@@ -612,7 +377,7 @@ static enum p2p_status end_entry(struct axe *a)
     enum p2p_status st = P2P_OK;
     bool whole = false;
     for (size_t i = 0; i < a->n_lines && !whole; i++)
-        whole = contains(a->lines[i].s, a->lines[i].n, "as a whole");
+        whole = pytext_contains(a->lines[i].s, a->lines[i].n, "as a whole");
     st = whole ? cycle_entry(a) : function_entry(a);
     a->n_lines = 0;
     return st;
@@ -687,7 +452,7 @@ static enum p2p_status parse(struct axe *a, const struct input *in)
      * graph at the "Index Function" header of the index that follows it. */
     while (!footer_line(s, n)) {
         enum p2p_status st = P2P_OK;
-        if (is_blank(s, n)) {
+        if (pytext_isspace(s, n)) {
             st = end_entry(a);
         } else {
             UTIL_GROW(a->lines, a->cap_lines, a->n_lines + 1);
@@ -743,15 +508,15 @@ static int sniff(const unsigned char *head, size_t n)
     while (nl < end && *nl != '\n' && *nl != '\r')
         nl++;
     size_t len = (size_t)(nl - s);
-    if (!starts_with(s, len, "Index "))
+    if (!pytext_starts(s, len, "Index "))
         return 0;
-    if (contains(s, len, "CPU Time:Total") || contains(s, len, "CPU Time:Self"))
+    if (pytext_contains(s, len, "CPU Time:Total") || pytext_contains(s, len, "CPU Time:Self"))
         return 95;
     /* Another VTune metric: the dashes line under the column names. */
     const char *p = nl < end && *nl == '\r' ? nl + 1 : nl;
     if (p < end && *p == '\n')
         p++;
-    return header_line(p, (size_t)(end - p)) && contains(s, len, "Name") ? 60 : 0;
+    return header_line(p, (size_t)(end - p)) && pytext_contains(s, len, "Name") ? 60 : 0;
 }
 
 const struct reader reader_axe = {

@@ -17,16 +17,12 @@
 
 #include "arena.h"
 #include "imap.h"
+#include "pytext.h"
 #include "reader.h"
 #include "util.h"
 
 /* Longest piece of input quoted in a message. */
 #define QUOTE_MAX 200
-
-struct span {
-    const char *s;
-    size_t n;
-};
 
 /* The "current position" slots of the format. gprof2dot keeps one per spec, with fi/fe
  * sharing fl's slot and cfi/cfe sharing cfl's; only ob, fn, cob and cfn change the result,
@@ -69,86 +65,6 @@ struct cg {
     const char *event;  /* event column to read, by its name in "events:"; NULL = the first */
 };
 
-/* Length of the whitespace character at s (as Python's str.isspace sees it: the ASCII
- * ones, \x1c-\x1f and the Unicode spaces), or 0. gprof2dot strips and splits with it. */
-static size_t space_at(const char *s, size_t n)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (n == 0)
-        return 0;
-    if (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r') || (u[0] >= 0x1c && u[0] <= 0x1f))
-        return 1;
-    if (n >= 2 && u[0] == 0xC2 && (u[1] == 0x85 || u[1] == 0xA0))
-        return 2;
-    if (n >= 3) {
-        if (u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80)
-            return 3; /* U+1680 */
-        if (u[0] == 0xE2 && u[1] == 0x80 &&
-            (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF) && u[2] >= 0x80)
-            return 3; /* U+2000..200A, U+2028, U+2029, U+202F */
-        if (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)
-            return 3; /* U+205F */
-        if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
-            return 3; /* U+3000 */
-    }
-    return 0;
-}
-
-/* Length of the whitespace character that ends [s, s+n), or 0. */
-static size_t space_before(const char *s, size_t n)
-{
-    for (size_t k = 1; k <= 3 && k <= n; k++)
-        if (space_at(s + n - k, k) == k)
-            return k;
-    return 0;
-}
-
-static size_t skip_space(const char *s, size_t n, size_t i)
-{
-    size_t k;
-    while (i < n && (k = space_at(s + i, n - i)) > 0)
-        i += k;
-    return i;
-}
-
-static struct span strip(const char *s, size_t n)
-{
-    size_t i = skip_space(s, n, 0), k;
-    while (n > i && (k = space_before(s, n)) > 0)
-        n -= k;
-    return (struct span){s + i, n - i};
-}
-
-/* The next whitespace-separated word of [s, s+n) from *i (str.split()); false at the end. */
-static bool next_word(const char *s, size_t n, size_t *i, struct span *w)
-{
-    size_t j = skip_space(s, n, *i);
-    if (j == n)
-        return false;
-    size_t e = j;
-    while (e < n && space_at(s + e, n - e) == 0)
-        e++;
-    *w = (struct span){s + j, e - j};
-    *i = e;
-    return true;
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_hex(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool starts_with(const char *s, size_t n, const char *prefix)
-{
-    size_t k = strlen(prefix);
-    return n >= k && memcmp(s, prefix, k) == 0;
-}
-
 static int quote_len(size_t n)
 {
     return (int)(n < QUOTE_MAX ? n : QUOTE_MAX);
@@ -176,7 +92,7 @@ static enum p2p_status advance(struct cg *c)
 
 static bool is_blank(const struct cg *c)
 {
-    return !c->eof && skip_space(c->line, c->len, 0) == c->len;
+    return !c->eof && pytext_skip_space(c->line, c->line + c->len, NULL) == c->line + c->len;
 }
 
 /* If the lookahead is "KEY:VALUE" with this KEY, the stripped VALUE. */
@@ -185,7 +101,7 @@ static bool key_line(const struct cg *c, const char *key, struct span *value)
     size_t k = strlen(key);
     if (c->len <= k || memcmp(c->line, key, k) != 0 || c->line[k] != ':')
         return false;
-    *value = strip(c->line + k + 1, c->len - k - 1);
+    *value = span_strip((struct span){c->line + k + 1, c->len - k - 1});
     return true;
 }
 
@@ -195,7 +111,7 @@ static enum p2p_status events_line(struct cg *c, struct span v)
     size_t i = 0, n = 0, col = SIZE_MAX;
     struct span w;
     const char *want = c->event;
-    while (next_word(v.s, v.n, &i, &w)) {
+    while (span_next_word(v, &i, &w)) {
         bool hit = want ? strlen(want) == w.n && memcmp(want, w.s, w.n) == 0 : n == 0;
         if (hit && col == SIZE_MAX)
             col = n;
@@ -228,7 +144,7 @@ static enum p2p_status header_line(struct cg *c, bool *matched)
     if (key_line(c, "positions", &v)) {
         size_t i = 0, n = 0;
         struct span w;
-        while (next_word(v.s, v.n, &i, &w))
+        while (span_next_word(v, &i, &w))
             n++;
         c->n_positions = n;
         return advance(c);
@@ -254,14 +170,14 @@ static size_t cost_tokens(const char *s, size_t n)
         }
         if (s[i] == '*') {
             i++;
-        } else if (n - i > 2 && s[i] == '0' && s[i + 1] == 'x' && is_hex(s[i + 2])) {
-            for (i += 2; i < n && is_hex(s[i]); i++)
+        } else if (n - i > 2 && s[i] == '0' && s[i + 1] == 'x' && pytext_hex_digit(s[i + 2])) {
+            for (i += 2; i < n && pytext_hex_digit(s[i]); i++)
                 ;
         } else {
             if (s[i] == '+' || s[i] == '-')
                 i++;
             size_t d = i;
-            while (i < n && is_digit(s[i]))
+            while (i < n && pytext_digit(s[i]))
                 i++;
             if (i == d)
                 return 0;
@@ -296,7 +212,7 @@ static enum p2p_status event_value(struct cg *c, struct span t, double *out)
         i = 1;
     bool digits = i < t.n;
     for (size_t k = i; k < t.n; k++)
-        digits = digits && is_digit(t.s[k]);
+        digits = digits && pytext_digit(t.s[k]);
     if (!digits)
         return diag_fail(c->d, c->lineno, "event value \"%.*s\" is not a decimal number",
                          quote_len(t.n), t.s);
@@ -351,9 +267,7 @@ static enum p2p_status get_func(struct cg *c, enum slot_id obj, enum slot_id fn,
  * a call. *matched is false when the lookahead is no cost line. */
 static enum p2p_status cost_line(struct cg *c, bool is_call, int64_t calls, bool *matched)
 {
-    size_t n = c->len, k;
-    while (n > 0 && (k = space_before(c->line, n)) > 0)
-        n -= k;
+    size_t n = (size_t)(pytext_rstrip(c->line, c->line + c->len) - c->line);
     size_t n_tok = cost_tokens(c->line, n);
     *matched = n_tok > 0;
     if (n_tok == 0)
@@ -444,7 +358,7 @@ static enum p2p_status position_line(struct cg *c, bool *matched)
     const char *s = c->line;
     size_t n = c->len;
     *matched = true;
-    if (starts_with(s, n, "jump=") || starts_with(s, n, "jcnd="))
+    if (pytext_starts(s, n, "jump=") || pytext_starts(s, n, "jcnd="))
         return advance(c);
 
     size_t i = 0;
@@ -476,13 +390,13 @@ static enum p2p_status position_line(struct cg *c, bool *matched)
             return diag_fail(c->d, c->lineno, "unsupported position \"%.*s\"", 4, s);
         slot = SLOT_JFI;
     }
-    i = skip_space(s, n, i + 3);
+    i = (size_t)(pytext_skip_space(s + i + 3, s + n, NULL) - s);
 
     /* gprof2dot's pattern: =\s*(?:\((\d+)\))?(?:\s*(.+))? */
     struct span id = {NULL, 0};
     if (i < n && s[i] == '(') {
         size_t j = i + 1;
-        while (j < n && is_digit(s[j]))
+        while (j < n && pytext_digit(s[j]))
             j++;
         if (j > i + 1 && j < n && s[j] == ')') {
             id = (struct span){s + i + 1, j - i - 1};
@@ -492,7 +406,7 @@ static enum p2p_status position_line(struct cg *c, bool *matched)
     struct span text = {NULL, 0};
     if (i < n) {
         size_t j = i, last = i, k;
-        while (j < n && (k = space_at(s + j, n - j)) > 0) {
+        while ((k = pytext_space_at(s + j, s + n)) > 0) {
             last = j;
             j += k;
         }
@@ -517,39 +431,19 @@ static enum p2p_status position_line(struct cg *c, bool *matched)
     return advance(c);
 }
 
-/* Python's int() on a word: optional sign, digits, single underscores between digits. */
-static bool parse_count(struct span w, int64_t *out)
-{
-    const char *us = memchr(w.s, '_', w.n);
-    if (!us)
-        return parse_i64(w.s, w.n, out);
-    struct strbuf b;
-    strbuf_init(&b);
-    bool ok = true;
-    for (size_t i = 0; i < w.n && ok; i++) {
-        if (w.s[i] != '_')
-            strbuf_addc(&b, w.s[i]);
-        else
-            ok = i > 0 && i + 1 < w.n && is_digit(w.s[i - 1]) && is_digit(w.s[i + 1]);
-    }
-    ok = ok && parse_i64(b.s, b.len, out);
-    strbuf_fini(&b);
-    return ok;
-}
-
 /* "calls=COUNT TARGET": the next line, if it is a cost line, is the call's inclusive cost;
  * otherwise gprof2dot silently drops the calls= line. */
 static enum p2p_status calls_line(struct cg *c, bool *matched)
 {
-    *matched = starts_with(c->line, c->len, "calls=");
+    *matched = pytext_starts(c->line, c->len, "calls=");
     if (!*matched)
         return P2P_OK;
     size_t i = 0;
     struct span w;
     int64_t calls;
-    if (!next_word(c->line + 6, c->len - 6, &i, &w))
+    if (!span_next_word((struct span){c->line + 6, c->len - 6}, &i, &w))
         return diag_fail(c->d, c->lineno, "\"calls=\" without a count");
-    if (!parse_count(w, &calls))
+    if (!pytext_int(w.s, w.n, &calls))
         return diag_fail(c->d, c->lineno, "bad call count \"%.*s\"", quote_len(w.n), w.s);
     enum p2p_status st = advance(c);
     if (st != P2P_OK)
@@ -649,7 +543,7 @@ static enum p2p_status read_callgrind(struct input *const *in, size_t n_in,
 /* Does [s, s+n) start a line that begins with word? */
 static bool line_starts(const unsigned char *s, size_t n, const char *word)
 {
-    return starts_with((const char *)s, n, word);
+    return pytext_starts((const char *)s, n, word);
 }
 
 static int sniff(const unsigned char *head, size_t n)

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "pytext.h"
 #include "stacks.h"
 
 /* "FUNC (FILE:LINE)" with FUNC free of whitespace and LINE digits: FUNC and FILE. */
@@ -18,7 +19,7 @@ static bool parse_located(const char *f, size_t n, size_t *func_n, const char **
                           size_t *file_n)
 {
     size_t i = 0;
-    while (i < n && !stacks_isspace((unsigned char)f[i]))
+    while (i < n && !pytext_ascii_space((unsigned char)f[i]))
         i++;
     if (i == 0 || n < i + 5 || f[i] != ' ' || f[i + 1] != '(' || f[n - 1] != ')')
         return false;
@@ -50,10 +51,7 @@ static size_t frame_func(struct stacks *s, const char *f, size_t n)
 
 static bool is_blank(const char *l, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (!stacks_isspace((unsigned char)l[i]))
-            return false;
-    return true;
+    return span_strip_ascii((struct span){l, n}).n == 0;
 }
 
 /* Split "STACK COUNT" at the last space; the count may have whitespace around it, as
@@ -63,13 +61,9 @@ static bool split_line(const char *l, size_t n, size_t *stack_n, int64_t *count)
     const char *sp = memrchr(l, ' ', n);
     if (!sp)
         return false;
-    const char *c = sp + 1, *e = l + n;
-    while (c < e && stacks_isspace((unsigned char)*c))
-        c++;
-    while (e > c && stacks_isspace((unsigned char)e[-1]))
-        e--;
+    struct span c = span_strip_ascii((struct span){sp + 1, (size_t)(l + n - sp - 1)});
     *stack_n = (size_t)(sp - l);
-    return parse_i64(c, (size_t)(e - c), count);
+    return parse_i64(c.s, c.n, count);
 }
 
 static enum p2p_status read_one(struct stacks *s, const struct input *in, struct diag *d)
@@ -124,7 +118,7 @@ static int sniff(const unsigned char *head, size_t n)
         if (is_blank(l, len))
             continue;
         lines++;
-        if (stacks_isspace((unsigned char)l[0]) || !split_line(l, len, &stack_n, &count) ||
+        if (pytext_ascii_space((unsigned char)l[0]) || !split_line(l, len, &stack_n, &count) ||
             stack_n == 0)
             return 0;
         deep += memchr(l, ';', stack_n) != NULL;

@@ -15,27 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pytext.h"
 #include "stacks.h"
-
-/* [*s, *s+*n) without Python-whitespace at either end. */
-static void trim(const char **s, size_t *n)
-{
-    const unsigned char *u = (const unsigned char *)*s;
-    size_t a = 0, b = *n;
-    while (a < b && stacks_isspace(u[a]))
-        a++;
-    while (b > a && stacks_isspace(u[b - 1]))
-        b--;
-    *s += a;
-    *n = b - a;
-}
 
 /* Leading whitespace, then MODULE up to the last backtick, then SYMBOL. */
 static bool parse_frame(const char *l, size_t n, const char **mod, size_t *mod_n, const char **sym,
                         size_t *sym_n)
 {
     size_t i = 0;
-    while (i < n && stacks_isspace((unsigned char)l[i]))
+    while (i < n && pytext_ascii_space((unsigned char)l[i]))
         i++;
     if (i == 0)
         return false;
@@ -74,18 +62,16 @@ static enum p2p_status read_frames(struct stacks *s, const struct input *in, str
     bool skip = false;
     lines_init(&lr, in);
     while ((r = lines_next(&lr, &l, &n, d)) > 0) {
-        const char *t = l;
-        size_t tn = n;
         if (skip) {
             skip = false;
             continue;
         }
-        trim(&t, &tn);
-        if (is_heading(t, tn)) {
+        struct span t = span_strip_ascii((struct span){l, n});
+        if (is_heading(t.s, t.n)) {
             skip = true;
             continue;
         }
-        if (tn == 0)
+        if (t.n == 0)
             continue;
         const char *mod, *sym;
         size_t mod_n, sym_n;
@@ -102,7 +88,7 @@ static enum p2p_status read_frames(struct stacks *s, const struct input *in, str
             continue;
         }
         int64_t count;
-        if (!parse_i64(t, tn, &count))
+        if (!parse_i64(t.s, t.n, &count))
             return diag_fail(d, lr.lineno, "expected a frame \"MODULE`SYMBOL\" or a stack's count");
         stacks_begin(s, (double)count);
         for (size_t i = 0; i < st->n; i++)
@@ -141,14 +127,14 @@ static int sniff(const unsigned char *head, size_t n)
     const char *l;
     bool complete, heading = false;
     while (lines < 200 && stacks_sniff_line(head, n, &pos, &l, &len, &complete) && complete) {
-        const char *t = l, *mod, *sym;
-        size_t tn = len, mod_n, sym_n;
+        const char *mod, *sym;
+        size_t mod_n, sym_n;
         lines++;
-        trim(&t, &tn);
-        if (tn == 0)
+        struct span t = span_strip_ascii((struct span){l, len});
+        if (t.n == 0)
             continue;
-        if (is_heading(t, tn)) {
-            heading = heading || (tn >= 13 && memcmp(t + tn - 13, "FUNCTION:NAME", 13) == 0);
+        if (is_heading(t.s, t.n)) {
+            heading = heading || (t.n >= 13 && memcmp(t.s + t.n - 13, "FUNCTION:NAME", 13) == 0);
             stacks_sniff_line(head, n, &pos, &l, &len, &complete);
             continue;
         }
@@ -157,7 +143,7 @@ static int sniff(const unsigned char *head, size_t n)
             continue;
         }
         int64_t count;
-        if (!parse_i64(t, tn, &count))
+        if (!parse_i64(t.s, t.n, &count))
             return 0;
         stacks += frames > 0;
         frames = 0;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "imap.h"
+#include "pytext.h"
 
 struct trace {
     uint64_t id;
@@ -50,8 +51,7 @@ static enum p2p_status advance(struct hstate *h)
 
 static bool starts(const struct hstate *h, const char *prefix)
 {
-    size_t n = strlen(prefix);
-    return h->len >= n && memcmp(h->line, prefix, n) == 0;
+    return pytext_starts(h->line, h->len, prefix);
 }
 
 /* Skip lines until one starts with `prefix`; end of input first is an error (gprof2dot would
@@ -95,83 +95,19 @@ static bool frame_method(const char *l, size_t n, size_t *method_len)
     return true;
 }
 
-/* Python's str.split() separators: ASCII whitespace, \x1c-\x1f, and the Unicode spaces
- * (in UTF-8). Returns the byte length of the separator at p, or 0. */
-static size_t py_space(const unsigned char *p, const unsigned char *end)
+/* str.split() into at most `max` fields; returns the number of fields found (max + 1 when
+ * there are more). */
+static size_t split_fields(const char *l, size_t n, struct span *f, size_t max)
 {
-    unsigned char c = p[0];
-    if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f))
-        return 1;
-    size_t n = (size_t)(end - p);
-    if (c == 0xC2 && n >= 2 && (p[1] == 0x85 || p[1] == 0xA0))
-        return 2;
-    if (c == 0xE1 && n >= 3 && p[1] == 0x9A && p[2] == 0x80)
-        return 3;
-    if (c == 0xE2 && n >= 3 && p[1] == 0x80 &&
-        (p[2] <= 0x8A || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF))
-        return 3;
-    if (c == 0xE2 && n >= 3 && p[1] == 0x81 && p[2] == 0x9F)
-        return 3;
-    if (c == 0xE3 && n >= 3 && p[1] == 0x80 && p[2] == 0x80)
-        return 3;
-    return 0;
-}
-
-/* Split at runs of whitespace, at most `max` fields; returns the number of fields found
- * (max + 1 when there are more). */
-static size_t split_fields(const char *l, size_t n, const char **f, size_t *fl, size_t max)
-{
-    const unsigned char *p = (const unsigned char *)l, *end = p + n;
-    size_t k = 0;
-    for (;;) {
-        size_t s;
-        while (p < end && (s = py_space(p, end)) > 0)
-            p += s;
-        if (p == end)
-            return k;
+    struct span line = {l, n};
+    size_t k = 0, pos = 0;
+    struct span w;
+    while (span_next_word(line, &pos, &w)) {
         if (k == max)
             return max + 1;
-        const unsigned char *start = p;
-        while (p < end && py_space(p, end) == 0)
-            p++;
-        f[k] = (const char *)start;
-        fl[k] = (size_t)(p - start);
-        k++;
+        f[k++] = w;
     }
-}
-
-/* Python's int() on a token without whitespace: optional sign, ASCII digits, single
- * underscores between digits. */
-static bool py_int(const char *s, size_t n, int64_t *out)
-{
-    char buf[32];
-    size_t k = 0, i = 0;
-    if (i < n && (s[i] == '+' || s[i] == '-'))
-        buf[k++] = s[i++];
-    size_t first = i;
-    if (i == n)
-        return false;
-    bool lead = true; /* drop leading zeros so long zero runs still fit */
-    for (; i < n; i++) {
-        char c = s[i];
-        if (c == '_') {
-            if (i == first || i + 1 == n || s[i - 1] < '0' || s[i - 1] > '9' || s[i + 1] < '0' ||
-                s[i + 1] > '9')
-                return false;
-            continue;
-        }
-        if (c < '0' || c > '9')
-            return false;
-        if (lead && c == '0' && i + 1 < n)
-            continue;
-        lead = false;
-        if (k == sizeof(buf))
-            return false;
-        buf[k++] = c;
-    }
-    if (k == 0 || (k == 1 && (buf[0] == '+' || buf[0] == '-')))
-        buf[k++] = '0';
-    return parse_i64(buf, k, out);
+    return k;
 }
 
 struct hdata {
@@ -240,9 +176,8 @@ static enum p2p_status read_samples(struct hstate *h, struct hdata *hd)
     if (advance(h) != P2P_OK || advance(h) != P2P_OK)
         return P2P_ERR_PARSE;
     while (!starts(h, "CPU")) {
-        const char *f[6];
-        size_t fl[6];
-        size_t k = split_fields(h->line, h->len, f, fl, 6);
+        struct span f[6];
+        size_t k = split_fields(h->line, h->len, f, 6);
         if (h->eof)
             return diag_fail(h->d, h->lr.lineno,
                              "unexpected end of input in the CPU samples table (no \"CPU ... "
@@ -252,10 +187,10 @@ static enum p2p_status read_samples(struct hstate *h, struct hdata *hd)
                              "expected 6 fields (rank self accum count trace method), found %s%zu",
                              k > 6 ? "more than " : "", k > 6 ? (size_t)6 : k);
         int64_t count, id;
-        if (!py_int(f[3], fl[3], &count))
-            return diag_fail(h->d, h->lr.lineno, "bad sample count \"%.*s\"", (int)fl[3], f[3]);
-        if (!py_int(f[4], fl[4], &id))
-            return diag_fail(h->d, h->lr.lineno, "bad trace number \"%.*s\"", (int)fl[4], f[4]);
+        if (!pytext_int(f[3].s, f[3].n, &count))
+            return diag_fail(h->d, h->lr.lineno, "bad sample count \"%.*s\"", (int)f[3].n, f[3].s);
+        if (!pytext_int(f[4].s, f[4].n, &id))
+            return diag_fail(h->d, h->lr.lineno, "bad trace number \"%.*s\"", (int)f[4].n, f[4].s);
         /* Trace numbers are never negative, so a negative one matches nothing. */
         if (id >= 0) {
             size_t c = imap_put(&hd->count_ids, (uint64_t)id, hd->n_counts);

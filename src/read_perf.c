@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "pytext.h"
 #include "stacks.h"
 
 /* One frame line split into its parts; all point into the line. */
@@ -19,11 +20,6 @@ struct frame {
     size_t addr_n, sym_n, mod_n;
 };
 
-static bool is_hex(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 /* Whitespace, hex ADDRESS, whitespace, SYMBOL, one whitespace, "(MODULE)" at the end, with
  * SYMBOL as long as possible (gprof2dot's regular expression): MODULE is the text after the
  * last whitespace + "(", and C++ symbols keep their spaces and parentheses. */
@@ -31,17 +27,17 @@ static bool parse_frame(const char *l, size_t n, struct frame *fr)
 {
     const unsigned char *u = (const unsigned char *)l;
     size_t i = 0;
-    while (i < n && stacks_isspace(u[i]))
+    while (i < n && pytext_ascii_space(u[i]))
         i++;
     if (i == 0)
         return false;
     size_t a = i;
-    while (i < n && is_hex(u[i]))
+    while (i < n && pytext_hex_digit(u[i]))
         i++;
     if (i == a)
         return false;
     size_t w = i;
-    while (i < n && stacks_isspace(u[i]))
+    while (i < n && pytext_ascii_space(u[i]))
         i++;
     if (i == w || u[n - 1] != ')')
         return false;
@@ -49,7 +45,7 @@ static bool parse_frame(const char *l, size_t n, struct frame *fr)
     size_t sym = i, j = SIZE_MAX;
     if (n >= sym + 3) {
         for (size_t k = n - 2; k-- > sym;) {
-            if (stacks_isspace(u[k]) && u[k + 1] == '(') {
+            if (pytext_ascii_space(u[k]) && u[k + 1] == '(') {
                 j = k;
                 break;
             }

@@ -18,277 +18,49 @@
 #include <string.h>
 
 #include "imap.h"
+#include "pytext.h"
 #include "reader.h"
 #include "util.h"
 
 /* Longest part of a line quoted in a warning (diag_warn truncates at 1 KiB anyway). */
 #define QUOTE_MAX 400
 
-struct span {
-    const char *s; /* NULL: absent */
-    size_t n;
-};
-
-/* ---- Python's view of the text ----------------------------------------------------------
- * gprof2dot matches with Python's re on str: \s is any Unicode whitespace (also \x1c-\x1f,
- * NBSP, U+2000...), counted in characters. Lines are UTF-8 here. */
-
-/* Bytes of the whitespace character that starts at p (0: not whitespace). */
-static size_t ws_at(const char *p, const char *end)
-{
-    const unsigned char *u = (const unsigned char *)p;
-    size_t n = (size_t)(end - p);
-    if (n == 0)
-        return 0;
-    if (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r') || (u[0] >= 0x1c && u[0] <= 0x1f))
-        return 1;
-    if (u[0] == 0xc2 && n >= 2 && (u[1] == 0x85 || u[1] == 0xa0))
-        return 2;
-    if (n < 3)
-        return 0;
-    if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) /* U+1680 */
-        return 3;
-    /* U+2000..U+200A, U+2028, U+2029, U+202F */
-    if (u[0] == 0xe2 && u[1] == 0x80 &&
-        ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf))
-        return 3;
-    if (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) /* U+205F */
-        return 3;
-    if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) /* U+3000 */
-        return 3;
-    return 0;
-}
-
-/* Bytes of the whitespace character that ends at p, not reaching before start (0: none). */
-static size_t ws_before(const char *start, const char *p)
-{
-    for (size_t k = 1; k <= 3 && k <= (size_t)(p - start); k++)
-        if (ws_at(p - k, p) == k)
-            return k;
-    return 0;
-}
-
-/* Skip a whitespace run; *count (may be NULL) gets its length in characters. */
-static const char *skip_ws(const char *p, const char *end, size_t *count)
-{
-    size_t c = 0, k;
-    while ((k = ws_at(p, end)) != 0) {
-        p += k;
-        c++;
-    }
-    if (count)
-        *count = c;
-    return p;
-}
-
-static const char *token_end(const char *p, const char *end)
-{
-    while (p < end && !ws_at(p, end))
-        p++;
-    return p;
-}
-
-/* The end of [start, end) without its trailing whitespace. */
-static const char *strip_end(const char *start, const char *end)
-{
-    size_t k;
-    while ((k = ws_before(start, end)) != 0)
-        end -= k;
-    return end;
-}
-
-/* str.isspace(): not empty and whitespace only. */
-static bool is_blank(const char *s, size_t n)
-{
-    return n > 0 && skip_ws(s, s + n, NULL) == s + n;
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static size_t digit_run(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n && is_digit(s[i]))
-        i++;
-    return i;
-}
-
-static bool all_digits(const char *s, size_t n)
-{
-    return n > 0 && digit_run(s, n) == n;
-}
-
-/* \d+\.\d+ */
-static bool is_fixed(const char *s, size_t n)
-{
-    size_t i = digit_run(s, n);
-    return i > 0 && i + 1 < n && s[i] == '.' && all_digits(s + i + 1, n - i - 1);
-}
+/* ---- gprof2dot's line shapes ---------------------------------------------------------- */
 
 /* \d+(?:SEP\d+)? as a whole token. */
 static bool is_count(const char *s, size_t n, char sep, struct span *a, struct span *b)
 {
-    size_t i = digit_run(s, n);
+    size_t i = pytext_digit_run(s, n);
     if (i == 0)
         return false;
     *a = (struct span){s, i};
     *b = (struct span){NULL, 0};
     if (i == n)
         return true;
-    if (s[i] != sep || !all_digits(s + i + 1, n - i - 1))
+    if (s[i] != sep || !pytext_all_digits(s + i + 1, n - i - 1))
         return false;
     *b = (struct span){s + i + 1, n - i - 1};
     return true;
 }
-
-/* The first few whitespace-separated tokens of a line and the whitespace before each. */
-#define MAX_TOKS 7
-struct toks {
-    struct span t[MAX_TOKS];
-    size_t ws[MAX_TOKS]; /* whitespace characters before token i */
-    size_t n;
-};
-
-static void first_tokens(const char *p, const char *end, struct toks *t)
-{
-    t->n = 0;
-    while (t->n < MAX_TOKS) {
-        size_t w;
-        p = skip_ws(p, end, &w);
-        if (p == end)
-            break;
-        const char *e = token_end(p, end);
-        t->t[t->n] = (struct span){p, (size_t)(e - p)};
-        t->ws[t->n] = w;
-        t->n++;
-        p = e;
-    }
-}
-
-static bool span_is(struct span s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.n == n && memcmp(s.s, lit, n) == 0;
-}
-
-/* Consume the literal at *p. */
-static bool eat(const char **p, const char *end, const char *lit)
-{
-    size_t n = strlen(lit);
-    if ((size_t)(end - *p) < n || memcmp(*p, lit, n) != 0)
-        return false;
-    *p += n;
-    return true;
-}
-
-/* Consume exactly one whitespace character (the regexes' bare \s). */
-static bool eat_ws1(const char **p, const char *end)
-{
-    size_t k = ws_at(*p, end);
-    *p += k;
-    return k != 0;
-}
-
-static bool eat_digits(const char **p, const char *end, struct span *out)
-{
-    size_t k = digit_run(*p, (size_t)(end - *p));
-    if (k == 0)
-        return false;
-    *out = (struct span){*p, k};
-    *p += k;
-    return true;
-}
-
-/* Whether Python prints code point c as itself in repr(): not for controls, separators,
- * format characters and private use (the common ones; unassigned ones are not known here). */
-static bool py_printable(uint32_t c)
-{
-    return !(c < 0x20 || (c >= 0x7f && c <= 0xa0) || c == 0xad || c == 0x1680 ||
-             (c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) ||
-             (c >= 0x205f && c <= 0x206f) || c == 0x3000 || c == 0xfeff ||
-             (c >= 0xfff9 && c <= 0xfffb) || (c >= 0xe000 && c <= 0xf8ff) || c >= 0xf0000);
-}
-
-/* Length of the UTF-8 sequence at s (1..4) and its code point; 0 if malformed. */
-static size_t utf8_at(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
-    if (len == 0 || len > n || s[0] >= 0xf5)
-        return 0;
-    uint32_t c = s[0] & (0x7f >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        c = c << 6 | (s[i] & 0x3f);
-    }
-    static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return len;
-}
-
-/* Python's repr() of a line, for "unrecognized call graph entry: %r" (long lines cut). */
-static void py_repr(struct strbuf *b, const char *s, size_t n)
-{
-    bool sq = memchr(s, '\'', n) != NULL, dq = memchr(s, '"', n) != NULL;
-    char q = sq && !dq ? '"' : '\'';
-    const unsigned char *u = (const unsigned char *)s;
-    strbuf_reset(b);
-    strbuf_addc(b, q);
-    for (size_t i = 0; i < n && b->len < QUOTE_MAX; i++) {
-        uint32_t c = u[i];
-        size_t len = 1;
-        if (c >= 0x80 && (len = utf8_at(u + i, n - i, &c)) == 0) {
-            strbuf_addf(b, "\\x%02x", (unsigned)u[i]); /* not UTF-8: the byte */
-            continue;
-        }
-        if (c == '\\' || c == (unsigned char)q)
-            strbuf_addf(b, "\\%c", (char)c);
-        else if (c == '\t')
-            strbuf_adds(b, "\\t");
-        else if (c == '\n')
-            strbuf_adds(b, "\\n");
-        else if (c == '\r')
-            strbuf_adds(b, "\\r");
-        else if (py_printable(c))
-            strbuf_add(b, s + i, len);
-        else if (c < 0x100)
-            strbuf_addf(b, "\\x%02x", (unsigned)c);
-        else if (c < 0x10000)
-            strbuf_addf(b, "\\u%04x", (unsigned)c);
-        else
-            strbuf_addf(b, "\\U%08x", (unsigned)c);
-        i += len - 1;
-    }
-    if (b->len >= QUOTE_MAX)
-        strbuf_adds(b, "...");
-    strbuf_addc(b, q);
-}
-
-/* ---- gprof2dot's line shapes ---------------------------------------------------------- */
 
 /* Where the field after the optional `^\s+(\d+\.\d+)?\s+(\d+\.\d+)?\s+` prefix of parent,
  * child and cycle-member lines may start, in the order the regex tries them (both numbers,
  * only the first, only the second, none: a missing number needs its whitespace). */
 static size_t field_starts(const char *line, const char *end, const char *cand[3])
 {
-    struct toks t;
-    first_tokens(line, end, &t);
+    struct pytext_words t;
+    pytext_first_words(line, end, &t);
     size_t n = 0;
     if (t.n == 0 || t.ws[0] == 0)
         return 0;
-    bool f1 = is_fixed(t.t[0].s, t.t[0].n);
-    bool f2 = t.n > 1 && is_fixed(t.t[1].s, t.t[1].n);
+    bool f1 = pytext_fixed(t.w[0].s, t.w[0].n);
+    bool f2 = t.n > 1 && pytext_fixed(t.w[1].s, t.w[1].n);
     if (f1 && f2 && t.n > 2)
-        cand[n++] = t.t[2].s;
+        cand[n++] = t.w[2].s;
     if (t.n > 1 && f1 && (t.ws[1] >= 2 || t.ws[0] >= 2))
-        cand[n++] = t.t[1].s;
+        cand[n++] = t.w[1].s;
     if (t.ws[0] >= 3)
-        cand[n++] = t.t[0].s;
+        cand[n++] = t.w[0].s;
     return n;
 }
 
@@ -298,11 +70,11 @@ static bool index_tail(const char *line, const char *end, const char **ws, struc
     if (end == line || end[-1] != ']')
         return false;
     const char *d = end - 1;
-    while (d > line && is_digit(d[-1]))
+    while (d > line && pytext_digit(d[-1]))
         d--;
     if (d == end - 1 || d == line || d[-1] != '[')
         return false;
-    size_t k = ws_before(line, d - 1);
+    size_t k = pytext_space_before(line, d - 1);
     if (k == 0)
         return false;
     *ws = d - 1 - k;
@@ -317,20 +89,18 @@ static const char *cycle_suffix(const char *start, const char *end, struct span 
     if (end - start < 2 || end[-1] != '>')
         return NULL;
     const char *d = end - 1;
-    while (d > start && is_digit(d[-1]))
+    while (d > start && pytext_digit(d[-1]))
         d--;
     if (d == end - 1)
         return NULL;
-    size_t k = ws_before(start, d);
+    size_t k = pytext_space_before(start, d);
     if (k == 0)
         return NULL;
     const char *lt = d - k;
     if (lt - start < 6 || memcmp(lt - 6, "<cycle", 6) != 0)
         return NULL;
     lt -= 6;
-    const char *w = lt;
-    while ((k = ws_before(start, w)) != 0)
-        w -= k;
+    const char *w = pytext_rstrip(start, lt);
     if (w == lt || w <= start)
         return NULL;
     *num = (struct span){d, (size_t)(end - 1 - d)};
@@ -360,64 +130,67 @@ static bool name_tail(const char *line, const char *end, const char *name, struc
 
 /* `[IDX` or `[IDX]` followed by three `\d+\.\d+`, all whitespace-separated: the start of a
  * primary or cycle-header line. */
-static bool primary_head(const char *line, const char *end, struct toks *t, struct fields *f)
+static bool primary_head(const char *line, const char *end, struct pytext_words *t,
+                         struct fields *f)
 {
     if (line == end || line[0] != '[')
         return false;
-    first_tokens(line, end, t);
+    pytext_first_words(line, end, t);
     if (t->n < 5)
         return false;
-    struct span i = t->t[0];
-    size_t nd = digit_run(i.s + 1, i.n - 1);
+    struct span i = t->w[0];
+    size_t nd = pytext_digit_run(i.s + 1, i.n - 1);
     if (nd == 0 || !(nd + 1 == i.n || (nd + 2 == i.n && i.s[i.n - 1] == ']')))
         return false;
     for (size_t k = 1; k <= 3; k++)
-        if (!is_fixed(t->t[k].s, t->t[k].n))
+        if (!pytext_fixed(t->w[k].s, t->w[k].n))
             return false;
     memset(f, 0, sizeof(*f));
     f->index = (struct span){i.s + 1, nd};
-    f->self = t->t[2];
+    f->self = t->w[2];
     return true;
 }
 
 /* `^\[IDX\]? PCT SELF CHILDREN (CALLED(+SELF)?)? NAME (<cycle N>)? [IDX]` */
 static bool match_primary(const char *line, const char *end, struct fields *f)
 {
-    struct toks t;
+    struct pytext_words t;
     if (!primary_head(line, end, &t, f))
         return false;
     /* The function's id is the leading [IDX]; gprof2dot ignores the trailing one. */
     struct span a, b, idx2;
-    if (t.n > 5 && is_count(t.t[4].s, t.t[4].n, '+', &a, &b) &&
-        name_tail(line, end, t.t[5].s, f, &idx2)) {
+    if (t.n > 5 && is_count(t.w[4].s, t.w[4].n, '+', &a, &b) &&
+        name_tail(line, end, t.w[5].s, f, &idx2)) {
         f->called = a;
         f->called_self = b;
         return true;
     }
-    return t.ws[4] >= 2 && name_tail(line, end, t.t[4].s, f, &idx2);
+    return t.ws[4] >= 2 && name_tail(line, end, t.w[4].s, f, &idx2);
 }
 
 /* `<cycle\s(\d+)\sas\sa\swhole>\s\[(\d+)\]$` at p. */
 static bool whole_tail(const char *p, const char *end, struct span *num)
 {
     struct span idx;
-    return eat(&p, end, "<cycle") && eat_ws1(&p, end) && eat_digits(&p, end, num) &&
-           eat_ws1(&p, end) && eat(&p, end, "as") && eat_ws1(&p, end) && eat(&p, end, "a") &&
-           eat_ws1(&p, end) && eat(&p, end, "whole>") && eat_ws1(&p, end) && eat(&p, end, "[") &&
-           eat_digits(&p, end, &idx) && eat(&p, end, "]") && p == end;
+    return pytext_eat(&p, end, "<cycle") && pytext_eat_space(&p, end) &&
+           pytext_eat_digits(&p, end, num) && pytext_eat_space(&p, end) &&
+           pytext_eat(&p, end, "as") && pytext_eat_space(&p, end) && pytext_eat(&p, end, "a") &&
+           pytext_eat_space(&p, end) && pytext_eat(&p, end, "whole>") &&
+           pytext_eat_space(&p, end) && pytext_eat(&p, end, "[") &&
+           pytext_eat_digits(&p, end, &idx) && pytext_eat(&p, end, "]") && p == end;
 }
 
 /* `^\[IDX\]? PCT SELF CHILDREN (CALLED(+SELF)?)? <cycle N as a whole> [IDX]` */
 static bool match_cycle_header(const char *line, const char *end, struct span *num)
 {
-    struct toks t;
+    struct pytext_words t;
     struct fields f;
     if (!primary_head(line, end, &t, &f))
         return false;
     struct span a, b;
-    if (t.n > 5 && is_count(t.t[4].s, t.t[4].n, '+', &a, &b) && whole_tail(t.t[5].s, end, num))
+    if (t.n > 5 && is_count(t.w[4].s, t.w[4].n, '+', &a, &b) && whole_tail(t.w[5].s, end, num))
         return true;
-    return t.ws[4] >= 2 && whole_tail(t.t[4].s, end, num);
+    return t.ws[4] >= 2 && whole_tail(t.w[4].s, end, num);
 }
 
 /* Parent and child lines (sep '/'): `^\s+SELF?\s+CHILDREN?\s+CALLED(/TOTAL)?\s+NAME
@@ -427,12 +200,12 @@ static bool match_call(const char *line, const char *end, char sep, struct field
     const char *cand[3];
     size_t nc = field_starts(line, end, cand);
     for (size_t i = 0; i < nc; i++) {
-        const char *e = token_end(cand[i], end);
+        const char *e = pytext_skip_word(cand[i], end);
         struct span a, b;
         if (e == end || !is_count(cand[i], (size_t)(e - cand[i]), sep, &a, &b))
             continue;
         memset(f, 0, sizeof(*f));
-        if (name_tail(line, end, skip_ws(e, end, NULL), f, &f->index)) {
+        if (name_tail(line, end, pytext_skip_space(e, end, NULL), f, &f->index)) {
             f->called = a;
             return true;
         }
@@ -443,13 +216,13 @@ static bool match_call(const char *line, const char *end, char sep, struct field
 /* Lines gprof2dot skips without a warning: `^\s+<spontaneous>\s*$` and `^.*\((\d+)\)$`. */
 static bool ignorable(const char *line, const char *end)
 {
-    const char *p = skip_ws(line, end, NULL);
-    if (p > line && eat(&p, end, "<spontaneous>") && skip_ws(p, end, NULL) == end)
+    const char *p = pytext_skip_space(line, end, NULL);
+    if (p > line && pytext_eat(&p, end, "<spontaneous>") && pytext_skip_space(p, end, NULL) == end)
         return true;
     if (end - line < 3 || end[-1] != ')')
         return false;
     const char *d = end - 1;
-    while (d > line && is_digit(d[-1]))
+    while (d > line && pytext_digit(d[-1]))
         d--;
     return d < end - 1 && d > line && d[-1] == '(';
 }
@@ -462,15 +235,15 @@ static bool words_line(const char *line, const char *end, bool indent, const cha
     const char *p = line;
     for (size_t i = 0; i < n; i++) {
         size_t c;
-        p = skip_ws(p, end, &c);
+        p = pytext_skip_space(p, end, &c);
         if ((i > 0 || indent) ? c == 0 : c != 0)
             return false;
-        const char *e = token_end(p, end);
-        if (!span_is((struct span){p, (size_t)(e - p)}, w[i]))
+        const char *e = pytext_skip_word(p, end);
+        if (!span_eq((struct span){p, (size_t)(e - p)}, w[i]))
             return false;
         p = e;
     }
-    return skip_ws(p, end, NULL) == end;
+    return pytext_skip_space(p, end, NULL) == end;
 }
 
 static bool cg_header(const char *line, size_t len)
@@ -555,7 +328,7 @@ struct gp {
 
 static void warn_line(struct gp *g, const char *s, size_t n)
 {
-    py_repr(&g->msg, s, n);
+    pytext_repr(&g->msg, s, n, QUOTE_MAX);
     diag_warn(g->d, "unrecognized call graph entry: %s", g->msg.s);
 }
 
@@ -698,11 +471,11 @@ static bool flat_header(const char *s, size_t n)
 {
     const char *p = s, *end = s + n;
     bool calls = false, per_call = false, name = false;
-    while ((p = skip_ws(p, end, NULL)) < end) {
-        const char *e = token_end(p, end);
+    while ((p = pytext_skip_space(p, end, NULL)) < end) {
+        const char *e = pytext_skip_word(p, end);
         struct span w = {p, (size_t)(e - p)};
-        name = span_is(w, "name");
-        calls |= span_is(w, "calls");
+        name = span_eq(w, "name");
+        calls |= span_eq(w, "calls");
         per_call |= w.n >= 5 && memcmp(e - 5, "/call", 5) == 0;
         p = e;
     }
@@ -715,7 +488,7 @@ static bool is_number(struct span s)
     for (size_t i = 0; i < s.n; i++) {
         if (s.s[i] == '.')
             dots++;
-        else if (!is_digit(s.s[i]))
+        else if (!pytext_digit(s.s[i]))
             return false;
     }
     return s.n > dots && dots <= 1;
@@ -727,33 +500,34 @@ static bool is_number(struct span s)
 static bool flat_row(struct gp *g, const char *s, size_t n, struct flat_row *r)
 {
     const char *end = s + n;
-    struct toks t;
-    first_tokens(s, end, &t);
-    if (t.n < 4 || !is_number(t.t[0]) || !is_number(t.t[1]) || !is_number(t.t[2]))
+    struct pytext_words t;
+    pytext_first_words(s, end, &t);
+    if (t.n < 4 || !is_number(t.w[0]) || !is_number(t.w[1]) || !is_number(t.w[2]))
         return false;
-    if (!parse_double(t.t[2].s, t.t[2].n, &r->self))
+    if (!parse_double(t.w[2].s, t.w[2].n, &r->self))
         return false;
-    struct span name = t.t[3];
+    struct span name = t.w[3];
     r->has_calls = false;
-    if (t.n >= 7 && all_digits(t.t[3].s, t.t[3].n) && is_number(t.t[4]) && is_number(t.t[5])) {
+    if (t.n >= 7 && pytext_all_digits(t.w[3].s, t.w[3].n) && is_number(t.w[4]) &&
+        is_number(t.w[5])) {
         r->has_calls = true;
-        name = t.t[6];
+        name = t.w[6];
         uint64_t v;
-        if (parse_u64(t.t[3].s, t.t[3].n, &v))
+        if (parse_u64(t.w[3].s, t.w[3].n, &v))
             r->calls = (double)v;
-        else if (!parse_double(t.t[3].s, t.t[3].n, &r->calls))
+        else if (!parse_double(t.w[3].s, t.w[3].n, &r->calls))
             return false;
     }
-    const char *ne = strip_end(name.s, end);
+    const char *ne = pytext_rstrip(name.s, end);
     /* Strip " [N]" / " (N)", then " <cycle N>". */
     if (ne[-1] == ']' || ne[-1] == ')') {
         const char *d = ne - 1;
-        while (d > name.s && is_digit(d[-1]))
+        while (d > name.s && pytext_digit(d[-1]))
             d--;
         const char *open = d - 1;
         if (d < ne - 1 && open > name.s && *open == (ne[-1] == ']' ? '[' : '(') &&
-            ws_before(name.s, open))
-            ne = strip_end(name.s, open);
+            pytext_space_before(name.s, open))
+            ne = pytext_rstrip(name.s, open);
     }
     struct span num;
     const char *w = cycle_suffix(name.s, ne, &num);
@@ -772,7 +546,7 @@ static void flat_line(struct gp *g, const char *s, size_t n, uint64_t lineno)
     }
     if (g->flat_state != FLAT_ROWS)
         return;
-    if (n == 0 || is_blank(s, n)) {
+    if (n == 0 || pytext_isspace(s, n)) {
         g->flat_state = FLAT_DONE;
         return;
     }
@@ -900,7 +674,7 @@ static enum p2p_status parse(struct gp *g, const struct input *in)
     } while (cg_header(s, n));
     /* Entries end at dash lines; the section at a form feed line. */
     while (!(n == 1 && s[0] == '\f')) {
-        if (n > 0 && !is_blank(s, n)) {
+        if (n > 0 && !pytext_isspace(s, n)) {
             enum p2p_status st = P2P_OK;
             if (separator(s, n)) {
                 st = end_entry(g);
@@ -952,15 +726,6 @@ static enum p2p_status read_prof(struct input *const *in, size_t n_in,
 
 /* ---- detection ------------------------------------------------------------------------- */
 
-static bool line_has(const char *s, size_t n, const char *word)
-{
-    size_t k = strlen(word);
-    for (size_t i = 0; i + k <= n; i++)
-        if (memcmp(s + i, word, k) == 0)
-            return true;
-    return false;
-}
-
 static int sniff(const unsigned char *head, size_t n)
 {
     const char *p = (const char *)head, *end = p + n;
@@ -973,13 +738,13 @@ static int sniff(const unsigned char *head, size_t n)
         size_t len = (size_t)(nl - p);
         if (cg_header(p, len))
             return 95;
-        if (first && !is_blank(p, len) && len > 0) {
+        if (first && !pytext_isspace(p, len) && len > 0) {
             first = false;
-            if (span_is((struct span){p, len}, "Flat profile:"))
+            if (span_eq((struct span){p, len}, "Flat profile:"))
                 score = 90;
         }
-        if (line_has(p, len, "Call graph (explanation follows)") ||
-            span_is((struct span){p, len}, "call graph profile:"))
+        if (pytext_contains(p, len, "Call graph (explanation follows)") ||
+            span_eq((struct span){p, len}, "call graph profile:"))
             score = score > 90 ? score : 90;
         if (len > 36 && memcmp(p, "granularity: each sample hit covers ", 36) == 0)
             score = score > 85 ? score : 85;

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "imap.h"
 #include "marshal.h"
+#include "pytext.h"
 #include "reader.h"
 
 /* A distinct (file, line, function) key; Python compares keys by value, so do we (see
@@ -108,47 +109,12 @@ static uint64_t caller_slot(size_t entry, size_t key)
 
 /* ---------------------------------------------------------------- text */
 
-static bool valid_utf8(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t len;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (n - i < len)
-            return false;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return false;
-        i += len;
-    }
-    return true;
-}
-
-/* Append a marshalled string as UTF-8. Python 3 text is UTF-8 already; Python 2 `str` is
- * bytes in no stated encoding, so bytes that are not UTF-8 are taken as Latin-1. */
+/* Append a marshalled string as UTF-8. Python 3 text is UTF-8 already (marshal writes it with
+ * surrogatepass, so encoded surrogates pass too); Python 2 `str` is bytes in no stated
+ * encoding, so bytes that are not UTF-8 are taken as Latin-1. */
 static void add_text(struct strbuf *b, const char *s, size_t n)
 {
-    if (valid_utf8((const unsigned char *)s, n)) {
+    if (pytext_utf8_valid(s, n, true)) {
         strbuf_add(b, s, n);
         return;
     }

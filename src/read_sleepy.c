@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "imap.h"
+#include "pytext.h"
 
 /* An uncompressed member may not exceed 1 GiB, and a member over 1 MiB may not expand more
  * than 2000-fold: deflate, which Very Sleepy uses, cannot pass about 1032:1, so more than that
@@ -23,30 +24,6 @@
 #define SLEEPY_MAX_MEMBER ((uint64_t)1 << 30)
 #define SLEEPY_RATIO_FLOOR ((uint64_t)1 << 20)
 #define SLEEPY_MAX_RATIO 2000
-
-/* Length of the whitespace character (Python's str.isspace(), which `\s` and str.split() use)
- * starting at s, or 0. Non-ASCII spaces are U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028,
- * U+2029, U+202F, U+205F and U+3000. */
-static size_t space_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f))
-        return 1;
-    if (c == 0xc2 && n >= 2 && (s[1] == 0x85 || s[1] == 0xa0))
-        return 2;
-    if (n < 3)
-        return 0;
-    if (c == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
-        return 3;
-    if (c == 0xe2 && s[1] == 0x80 &&
-        ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
-        return 3;
-    if (c == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
-        return 3;
-    if (c == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
-        return 3;
-    return 0;
-}
 
 /* Python's `\w` for a symbol id: ASCII letters, digits and '_'; every non-ASCII character that
  * is not a space is taken as a letter (ids are "symN" in practice; Unicode tables would decide
@@ -56,50 +33,12 @@ static size_t word_len(const unsigned char *s, size_t n)
     unsigned char c = s[0];
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')
         return 1;
-    if (c < 0x80 || space_len(s, n))
+    if (c < 0x80 || pytext_space_at((const char *)s, (const char *)s + n))
         return 0;
     size_t k = 1;
     while (k < n && (s[k] & 0xc0) == 0x80)
         k++;
     return k;
-}
-
-/* Strict UTF-8 as Python decodes it: no overlong forms, surrogates or values past U+10FFFF. */
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k;
-        unsigned char lo = 0x80, hi = 0xbf;
-        if (c >= 0xc2 && c <= 0xdf)
-            k = 1;
-        else if (c >= 0xe0 && c <= 0xef) {
-            k = 2;
-            if (c == 0xe0)
-                lo = 0xa0;
-            else if (c == 0xed)
-                hi = 0x9f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            k = 3;
-            if (c == 0xf0)
-                lo = 0x90;
-            else if (c == 0xf4)
-                hi = 0x8f;
-        } else
-            return false;
-        if (n - i <= k || s[i + 1] < lo || s[i + 1] > hi)
-            return false;
-        for (size_t j = 2; j <= k; j++)
-            if ((s[i + j] & 0xc0) != 0x80)
-                return false;
-        i += k + 1;
-    }
-    return true;
 }
 
 /* Lines of a member as gprof2dot sees them: split at '\n' only, trailing '\r's removed. */
@@ -131,14 +70,6 @@ struct symline {
     size_t id_n, module_n, proc_n;
 };
 
-static size_t skip_spaces(const unsigned char *u, size_t i, size_t n)
-{
-    size_t k;
-    while (i < n && (k = space_len(u + i, n - i)) > 0)
-        i += k;
-    return i;
-}
-
 static bool parse_symline(const char *l, size_t n, struct symline *s)
 {
     const unsigned char *u = (const unsigned char *)l;
@@ -151,8 +82,9 @@ static bool parse_symline(const char *l, size_t n, struct symline *s)
     s->id_n = i;
     const char *field[3];
     size_t field_n[3];
+    const char *end = l + n;
     for (int f = 0; f < 3; f++) {
-        size_t j = skip_spaces(u, i, n);
+        size_t j = (size_t)(pytext_skip_space(l + i, end, NULL) - l);
         if (j == i || j >= n || u[j] != '"')
             return false;
         const char *q = memchr(l + j + 1, '"', n - j - 1);
@@ -162,12 +94,9 @@ static bool parse_symline(const char *l, size_t n, struct symline *s)
         field_n[f] = (size_t)(q - field[f]);
         i = (size_t)(q - l) + 1;
     }
-    size_t j = skip_spaces(u, i, n);
-    if (j == i || j == n)
+    size_t j = (size_t)(pytext_skip_space(l + i, end, NULL) - l);
+    if (j == i || !pytext_all_digits(l + j, n - j))
         return false;
-    for (; j < n; j++)
-        if (u[j] < '0' || u[j] > '9')
-            return false;
     s->module = field[0];
     s->module_n = field_n[0];
     s->proc = field[1];
@@ -185,8 +114,7 @@ static bool parse_weight(const char *s, size_t n, double *out)
         return false;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '_') {
-            if (i == 0 || i + 1 == n || s[i - 1] < '0' || s[i - 1] > '9' || s[i + 1] < '0' ||
-                s[i + 1] > '9')
+            if (i == 0 || i + 1 == n || !pytext_digit(s[i - 1]) || !pytext_digit(s[i + 1]))
                 return false;
             continue;
         }
@@ -295,7 +223,7 @@ static enum p2p_status parse_symbols(struct profile *p, struct symtab *t, const 
     enum p2p_status status = P2P_OK;
     while (mlines_next(&m, &l, &n)) {
         struct symline s;
-        if (!utf8_valid((const unsigned char *)l, n)) {
+        if (!pytext_utf8_valid(l, n, false)) {
             status = diag_fail(d, 0, "%s:%llu: invalid UTF-8", what, (unsigned long long)m.lineno);
             break;
         }
@@ -342,37 +270,33 @@ static enum p2p_status parse_callstacks(struct profile *p, const struct symtab *
     enum p2p_status status = P2P_OK;
     while (status == P2P_OK && mlines_next(&m, &l, &n)) {
         unsigned long long ln = (unsigned long long)m.lineno;
-        const unsigned char *u = (const unsigned char *)l;
-        if (!utf8_valid(u, n)) {
+        if (!pytext_utf8_valid(l, n, false)) {
             status = diag_fail(d, 0, "%s:%llu: invalid UTF-8", what, ln);
             break;
         }
-        size_t i = skip_spaces(u, 0, n), depth = 0;
+        size_t pos = 0, depth = 0;
+        struct span w;
         double weight = 0;
         bool have_weight = false;
-        while (i < n) {
-            size_t s = i, k;
-            while (i < n && (k = space_len(u + i, n - i)) == 0)
-                i++;
+        while (span_next_word((struct span){l, n}, &pos, &w)) {
             if (!have_weight) {
-                if (!parse_weight(l + s, i - s, &weight)) {
+                if (!parse_weight(w.s, w.n, &weight)) {
                     status = diag_fail(d, 0, "%s:%llu: expected a sample weight, found \"%.*s\"",
-                                       what, ln, (int)(i - s > 64 ? 64 : i - s), l + s);
+                                       what, ln, (int)(w.n > 64 ? 64 : w.n), w.s);
                     break;
                 }
                 have_weight = true;
             } else {
-                const char *id = arena_lookup(t->ids, l + s, i - s);
+                const char *id = arena_lookup(t->ids, w.s, w.n);
                 size_t slot = id ? imap_get(&t->slot_of, (uint64_t)(uintptr_t)id) : IMAP_NONE;
                 if (slot == IMAP_NONE) {
                     status = diag_fail(d, 0, "%s:%llu: unknown symbol \"%.*s\"", what, ln,
-                                       (int)(i - s > 64 ? 64 : i - s), l + s);
+                                       (int)(w.n > 64 ? 64 : w.n), w.s);
                     break;
                 }
                 UTIL_GROW(stack, cap, depth + 1);
                 stack[depth++] = t->funcs[slot];
             }
-            i = skip_spaces(u, i, n);
         }
         if (status != P2P_OK)
             break;

@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "imap.h"
+#include "pytext.h"
 
 /* Most <object> or <node> elements a profile may hold (real ones have thousands). */
 #define SYSPROF_MAX_ITEMS ((size_t)1 << 26)
@@ -85,73 +86,21 @@ static void stop(struct parser *ps)
     XML_StopParser(ps->xp, XML_FALSE);
 }
 
-/* Length of the Python whitespace character at s (str.isspace(): what gprof2dot's strip()
- * and its whitespace-only test use), or 0. */
-static size_t space_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f))
-        return 1;
-    if (c == 0xc2 && n >= 2 && (s[1] == 0x85 || s[1] == 0xa0))
-        return 2;
-    if (n < 3)
-        return 0;
-    if (c == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
-        return 3;
-    if (c == 0xe2 && s[1] == 0x80 &&
-        ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
-        return 3;
-    if (c == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
-        return 3;
-    if (c == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
-        return 3;
-    return 0;
-}
-
-/* Length of the whitespace character that ends at s[n-1], or 0. */
-static size_t space_len_back(const unsigned char *s, size_t n)
-{
-    for (size_t k = 1; k <= 3 && k <= n; k++)
-        if (space_len(s + n - k, k) == k)
-            return k;
-    return 0;
-}
-
-static void trim(const char **s, size_t *n)
-{
-    const unsigned char *u = (const unsigned char *)*s;
-    size_t a = 0, b = *n, k;
-    while (a < b && (k = space_len(u + a, b - a)) > 0)
-        a += k;
-    while (b > a && (k = space_len_back(u + a, b - a)) > 0)
-        b -= k;
-    *s += a;
-    *n = b - a;
-}
-
-static bool all_space(const char *s, size_t n)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0, k;
-    while (i < n && (k = space_len(u + i, n - i)) > 0)
-        i += k;
-    return i == n;
-}
-
 /* Python's int() on an id attribute: surrounding whitespace, a sign, digits with single '_'
  * between them. */
 static bool parse_id(const char *s, size_t n, int64_t *out)
 {
     char buf[32];
     size_t m = 0, i = 0;
-    trim(&s, &n);
+    struct span t = span_strip((struct span){s, n});
+    s = t.s;
+    n = t.n;
     if (n > 0 && (s[0] == '+' || s[0] == '-'))
         buf[m++] = s[i++];
     for (; i < n; i++) {
-        if (s[i] == '_' && i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9' && i + 1 < n &&
-            s[i + 1] >= '0' && s[i + 1] <= '9')
+        if (s[i] == '_' && i > 0 && pytext_digit(s[i - 1]) && i + 1 < n && pytext_digit(s[i + 1]))
             continue;
-        if (s[i] < '0' || s[i] > '9' || m + 1 >= sizeof(buf))
+        if (!pytext_digit(s[i]) || m + 1 >= sizeof(buf))
             return false;
         buf[m++] = s[i];
     }
@@ -273,10 +222,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
 static struct val classify(const char *s, size_t n, const char **str, size_t *str_n)
 {
     struct val v = {VAL_TEXT, 0};
-    bool digits = n > 0;
-    for (size_t i = 0; i < n && digits; i++)
-        digits = s[i] >= '0' && s[i] <= '9';
-    if (digits) {
+    if (pytext_all_digits(s, n)) {
         v.kind = parse_u64(s, n, &v.v) ? VAL_INT : VAL_BIG;
     } else if (n > 0 && s[0] == '"' && s[n - 1] == '"') {
         s++;
@@ -291,10 +237,10 @@ static void end_value(struct parser *ps)
 {
     if (!ps->field)
         return; /* a profile-level value such as <size>: ignored */
-    const char *s = ps->text.s ? ps->text.s : "", *str;
-    size_t n = ps->text.len, str_n;
-    trim(&s, &n);
-    struct val v = classify(s, n, &str, &str_n);
+    struct span t = span_strip((struct span){ps->text.s ? ps->text.s : "", ps->text.len});
+    const char *str;
+    size_t str_n;
+    struct val v = classify(t.s, t.n, &str, &str_n);
     struct item *it = ps->item;
     bool is_obj = ps->list == &ps->objects;
     if (ps->field == ps->f_self)
@@ -343,7 +289,7 @@ static void XMLCALL on_text(void *ud, const char *s, int len)
     }
     /* Between elements only whitespace may stand (gprof2dot skips whitespace-only text and
      * fails on any other). */
-    if (!all_space(s, (size_t)len)) {
+    if (pytext_skip_space(s, s + len, NULL) != s + len) {
         diag_fail(ps->d, cur_line(ps), "unexpected text between elements");
         stop(ps);
     }
@@ -600,13 +546,12 @@ static enum p2p_status read_sysprof(struct input *const *in, size_t n_in,
 
 static bool starts(const unsigned char *s, size_t n, const char *w)
 {
-    size_t k = strlen(w);
-    return n >= k && memcmp(s, w, k) == 0;
+    return pytext_starts((const char *)s, n, w);
 }
 
 static bool contains(const unsigned char *s, size_t n, const char *w)
 {
-    return memmem(s, n, w, strlen(w)) != NULL;
+    return pytext_contains((const char *)s, n, w);
 }
 
 /* An XML document whose root is <profile>, after the declaration, comments and doctype; sure

@@ -14,10 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct field {
-    const char *s;
-    size_t n;
-};
+#include "pytext.h"
 
 /* The columns gprof2dot uses, by header name. */
 enum { COL_PROCESS, COL_MODULE, COL_FUNCTION, COL_WEIGHT, COL_COUNT, COL_STACK, N_COLS };
@@ -27,7 +24,7 @@ static const char *const col_names[N_COLS] = {"Process Name", "Module", "Functio
 /* Split a line as Python's csv module does with delimiter ',', QUOTE_NONE and
  * skipinitialspace: only ' ' is skipped, at the start of every field. A blank line has no
  * fields at all. */
-static void split_row(const char *l, size_t n, struct field **f, size_t *nf, size_t *cap)
+static void split_row(const char *l, size_t n, struct span **f, size_t *nf, size_t *cap)
 {
     *nf = 0;
     if (n == 0)
@@ -40,59 +37,23 @@ static void split_row(const char *l, size_t n, struct field **f, size_t *nf, siz
         while (i < n && l[i] != ',')
             i++;
         UTIL_GROW(*f, *cap, *nf + 1);
-        (*f)[(*nf)++] = (struct field){l + start, i - start};
+        (*f)[(*nf)++] = (struct span){l + start, i - start};
         if (i == n)
             return;
         i++; /* the comma */
     }
 }
 
-/* Python's str.strip() whitespace (ASCII and the Unicode spaces in UTF-8) at p, as a byte
- * length, or 0. */
-static size_t py_space(const unsigned char *p, const unsigned char *end)
-{
-    unsigned char c = p[0];
-    if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f))
-        return 1;
-    size_t n = (size_t)(end - p);
-    if (c == 0xC2 && n >= 2 && (p[1] == 0x85 || p[1] == 0xA0))
-        return 2;
-    if (c == 0xE1 && n >= 3 && p[1] == 0x9A && p[2] == 0x80)
-        return 3;
-    if (c == 0xE2 && n >= 3 && p[1] == 0x80 &&
-        (p[2] <= 0x8A || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF))
-        return 3;
-    if (c == 0xE2 && n >= 3 && p[1] == 0x81 && p[2] == 0x9F)
-        return 3;
-    if (c == 0xE3 && n >= 3 && p[1] == 0x80 && p[2] == 0x80)
-        return 3;
-    return 0;
-}
-
-/* Start of the last UTF-8 character of [start, end). */
-static const unsigned char *last_char(const unsigned char *start, const unsigned char *end)
-{
-    const unsigned char *q = end - 1;
-    while (q > start && (*q & 0xC0) == 0x80)
-        q--;
-    return q;
-}
-
-static bool is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 /* Python's digitpart: digits with single underscores between them. Advances *p. */
 static bool digitpart(const unsigned char **p, const unsigned char *end)
 {
     const unsigned char *q = *p;
-    if (q == end || !is_digit(*q))
+    if (q == end || !pytext_digit(*q))
         return false;
     while (q < end) {
-        if (is_digit(*q))
+        if (pytext_digit(*q))
             q++;
-        else if (*q == '_' && q + 1 < end && is_digit(q[1]))
+        else if (*q == '_' && q + 1 < end && pytext_digit(q[1]))
             q += 2;
         else
             break;
@@ -124,31 +85,23 @@ enum num_kind {
 
 /* What gprof2dot makes of a field: int(s), else float(s), else the text (ASCII digits only;
  * Python would also take other Unicode decimal digits). */
-static enum num_kind py_number(const struct field *f, double *v)
+static enum num_kind py_number(const struct span *f, double *v)
 {
-    const unsigned char *p = (const unsigned char *)f->s, *end = p + f->n;
-    size_t sp;
-    while (p < end && (sp = py_space(p, end)) > 0)
-        p += sp;
-    while (end > p) {
-        const unsigned char *q = last_char(p, end);
-        if (py_space(q, end) != (size_t)(end - q))
-            break;
-        end = q;
-    }
+    struct span t = span_strip(*f);
+    const unsigned char *p = (const unsigned char *)t.s, *end = p + t.n;
     const unsigned char *body = p;
     if (p < end && (*p == '+' || *p == '-'))
         p++;
     if (word_ci(p, end, "inf") || word_ci(p, end, "infinity") || word_ci(p, end, "nan"))
         return NUM_NONFINITE;
     bool mant = false;
-    if (p < end && is_digit(*p)) {
+    if (p < end && pytext_digit(*p)) {
         digitpart(&p, end);
         mant = true;
     }
     if (p < end && *p == '.') {
         p++;
-        if (p < end && is_digit(*p)) {
+        if (p < end && pytext_digit(*p)) {
             digitpart(&p, end);
             mant = true;
         }
@@ -182,7 +135,7 @@ struct xstate {
 };
 
 /* The function of `symbol` (MODULE!NAME) in `process`, keyed by PROCESS!MODULE!NAME. */
-static size_t get_function(struct xstate *x, const struct field *process, const char *sym,
+static size_t get_function(struct xstate *x, const struct span *process, const char *sym,
                            size_t sym_n)
 {
     strbuf_reset(&x->key);
@@ -204,7 +157,7 @@ static size_t get_function(struct xstate *x, const struct field *process, const 
 }
 
 /* One data row (gprof2dot-behaviour.md 9.8). */
-static enum p2p_status read_row(struct xstate *x, const struct field *fl, const size_t *col,
+static enum p2p_status read_row(struct xstate *x, const struct span *fl, const size_t *col,
                                 struct strbuf *sym, uint64_t lineno, struct diag *d)
 {
     double w, c, unused;
@@ -213,7 +166,7 @@ static enum p2p_status read_row(struct xstate *x, const struct field *fl, const 
         if (py_number(&fl[col[k]], &unused) != NUM_TEXT)
             return diag_fail(d, lineno, "expected text in column \"%s\", found the number \"%.*s\"",
                              col_names[k], (int)fl[col[k]].n, fl[col[k]].s);
-    const struct field *process = &fl[col[COL_PROCESS]];
+    const struct span *process = &fl[col[COL_PROCESS]];
     if (process->n == 4 && memcmp(process->s, "Idle", 4) == 0)
         return P2P_OK;
     for (int k = COL_WEIGHT; k <= COL_COUNT; k++) {
@@ -236,7 +189,7 @@ static enum p2p_status read_row(struct xstate *x, const struct field *fl, const 
     ev_add(&x->p->funcs[fi].ev, PEV_SAMPLES, cost);
     ev_add(&x->p->ev, PEV_SAMPLES, cost);
 
-    const struct field *stack = &fl[col[COL_STACK]];
+    const struct span *stack = &fl[col[COL_STACK]];
     if (py_number(stack, &unused) != NUM_TEXT)
         return diag_fail(d, lineno, "expected text in column \"Stack\", found the number \"%.*s\"",
                          (int)stack->n, stack->s);
@@ -299,7 +252,7 @@ static enum p2p_status read_xperf(struct input *const *in, size_t n_in,
     strbuf_init(&x.key);
     struct strbuf sym;
     strbuf_init(&sym);
-    struct field *head = NULL, *row = NULL;
+    struct span *head = NULL, *row = NULL;
     size_t n_head = 0, cap_head = 0, n_row = 0, cap_row = 0;
     size_t col[N_COLS];
     bool cols_checked = false;

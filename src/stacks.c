@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pytext.h"
 #include "util.h"
 
 void stacks_init(struct stacks *s, struct profile *p, enum stacks_order order)
@@ -75,15 +76,10 @@ const char *stacks_basename(const char *s, size_t n, size_t *out_n)
     return s + i;
 }
 
-static bool hex_digit(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 size_t stacks_strip_offset(const char *s, size_t n)
 {
     size_t k = n;
-    while (k > 0 && hex_digit((unsigned char)s[k - 1]))
+    while (k > 0 && pytext_hex_digit(s[k - 1]))
         k--;
     if (k < n && k >= 3 && memcmp(s + k - 3, "+0x", 3) == 0)
         return k - 3;

@@ -46,12 +46,9 @@ enum p2p_status stacks_read(struct input *const *in, size_t n_in, enum stacks_or
 void stacks_init(struct stacks *s, struct profile *p, enum stacks_order order);
 void stacks_fini(struct stacks *s);
 
-/* Python's str.isspace() on one ASCII byte (space, \t \n \v \f \r and \x1c-\x1f), the set
- * gprof2dot's `\s` and strip() use. */
-static inline bool stacks_isspace(unsigned char c)
-{
-    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
-}
+/* The perf, dtrace and collapse readers take only ASCII whitespace (pytext_ascii_space,
+ * span_strip_ascii) where gprof2dot's `\s` and strip() also take the Unicode spaces: a line
+ * with U+00A0 or U+2003 in its layout reads differently from gprof2dot there. */
 
 /* Next line of a sniffed head [buf, buf+n) from *pos (\n, \r\n or \r ends it). False at the
  * end. *complete is false for a last line cut off without a terminator. */

@@ -19,23 +19,11 @@
 
 #define FIX "tests/fixtures/axe/"
 
-static const struct reader *rd(void)
-{
-    const struct reader *r = reader_find("axe");
-    assert_non_null(r);
-    return r;
-}
-
-static const struct prof_func *func(const struct profile *p, const char *name)
-{
-    return &p->funcs[test_func(p, name)];
-}
-
 /* Function `name` has integer id `id`, self time `self`, total share `ttr` and nothing else. */
 static void check_func(const struct profile *p, const char *name, int64_t id, double self,
                        double ttr)
 {
-    const struct prof_func *f = func(p, name);
+    const struct prof_func *f = test_fn(p, name);
     assert_int_equal(f->int_id, id);
     assert_int_equal(f->ev.has, (1u << PEV_TIME) | (1u << PEV_TTR));
     assert_float_equal(ev_get(&f->ev, PEV_TIME), self, 1e-12);
@@ -54,19 +42,11 @@ static void check_call(const struct profile *p, const char *from, const char *to
     assert_float_equal(ev_get(&c->ev, PEV_TTR), ttr, 1e-12);
 }
 
-static size_t total_calls(const struct profile *p)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < p->n_funcs; i++)
-        n += p->funcs[i].n_calls;
-    return n;
-}
-
 static void test_registered(void **state)
 {
     (void)state;
-    assert_string_equal(rd()->name, "axe");
-    assert_false(rd()->multi);
+    assert_string_equal(test_reader("axe")->name, "axe");
+    assert_false(test_reader("axe")->multi);
 }
 
 static void test_fixture(void **state)
@@ -99,12 +79,12 @@ static void test_fixture(void **state)
     check_call(p, "eval_a", "eval_b", 0.6111);
     check_call(p, "eval_a", "helper", 0.6111);
     check_call(p, "eval_b", "eval_a", 0.2778);
-    assert_int_equal(total_calls(p), 8);
+    assert_int_equal(test_total_calls(p), 8);
 
     assert_int_equal(p->n_cycles, 1);
-    assert_int_equal(func(p, "eval_a")->cycle, 0);
-    assert_int_equal(func(p, "eval_b")->cycle, 0);
-    assert_int_equal(func(p, "solve")->cycle, PROF_NO_CYCLE);
+    assert_int_equal(test_fn(p, "eval_a")->cycle, 0);
+    assert_int_equal(test_fn(p, "eval_b")->cycle, 0);
+    assert_int_equal(test_fn(p, "solve")->cycle, PROF_NO_CYCLE);
     profile_free(p);
 }
 
@@ -117,35 +97,6 @@ static void test_fixture(void **state)
 #define BLANK "                                                                    \n"
 #define FOOT "\n\nIndex by function name\n\nIndex  Function\n-----  ---------\n[1]    main\n"
 /* clang-format on */
-
-static struct profile *read_ok(const char *text, struct diag *d)
-{
-    struct profile *p = NULL;
-    enum p2p_status st = test_read_str("axe", text, &p, d);
-    if (st != P2P_OK) {
-        char buf[600];
-        diag_format(d, buf, sizeof(buf));
-        print_error("unexpected failure: %s\n", buf);
-    }
-    assert_int_equal(st, P2P_OK);
-    assert_non_null(p);
-    return p;
-}
-
-static void read_fails(const char *text, uint64_t line, const char *msg_part)
-{
-    struct profile *p = (struct profile *)1;
-    struct diag d;
-    assert_int_equal(test_read_str("axe", text, &p, &d), P2P_ERR_PARSE);
-    assert_null(p);
-    assert_true(d.failed);
-    assert_int_equal(d.pos, line);
-    assert_string_equal(d.file, "test");
-    if (!strstr(d.msg, msg_part)) {
-        print_error("message '%s' lacks '%s'\n", d.msg, msg_part);
-        fail();
-    }
-}
 
 /* VTune 2013 layout (no trailing blanks), a primary line without parents, one-space columns,
  * names with spaces, optional numbers in child lines, a negative "Children" value. */
@@ -168,9 +119,9 @@ static void test_line_shapes(void **state)
         BLANK
         "Index  Function\n";
     /* clang-format on */
-    struct diag d;
-    struct profile *p = read_ok(text, &d);
-    assert_int_equal(d.warnings, 2); /* edge weights; <cycle 2> has no header entry */
+    unsigned w;
+    struct profile *p = test_read_ok("axe", text, &w);
+    assert_int_equal(w, 2); /* edge weights; <cycle 2> has no header entry */
     assert_int_equal(p->n_funcs, 4);
     check_func(p, "main", 1, 0.5, 1.0);
     check_func(p, "[Import thunk f]", 2, 2.5, 0.405);
@@ -180,7 +131,7 @@ static void test_line_shapes(void **state)
     check_call(p, "main", "g", 1.0);
     check_call(p, "main", "h", 1.0);
     assert_int_equal(p->n_cycles, 1);
-    assert_int_equal(func(p, "[Import thunk f]")->cycle, 0);
+    assert_int_equal(test_fn(p, "[Import thunk f]")->cycle, 0);
     assert_float_equal(ev_get(&p->ev, PEV_TIME), 4.25, 1e-12);
     profile_free(p);
 }
@@ -218,18 +169,18 @@ static void test_warnings(void **state)
         BLANK
         "Index  Function\n";
     /* clang-format on */
-    struct diag d;
-    struct profile *p = read_ok(text, &d);
+    unsigned w;
+    struct profile *p = test_read_ok("axe", text, &w);
     /* edge weights, (1), (3), end of entry, (2), (6), (5), end of cycle entry, (4), cycle 9 */
-    assert_int_equal(d.warnings, 10);
+    assert_int_equal(w, 10);
     assert_int_equal(p->n_funcs, 2);
     check_func(p, "main", 1, 1.0, 1.0);
     check_func(p, "f", 2, 1.0, 0.5);
     check_call(p, "main", "f", 1.0);
-    assert_int_equal(total_calls(p), 1);
+    assert_int_equal(test_total_calls(p), 1);
     /* Cycle 1 has a header entry and comes first; cycle 9 is created for f. */
     assert_int_equal(p->n_cycles, 2);
-    assert_int_equal(func(p, "f")->cycle, 1);
+    assert_int_equal(test_fn(p, "f")->cycle, 1);
     profile_free(p);
 }
 
@@ -253,15 +204,15 @@ static void test_duplicates(void **state)
         BLANK
         "Index  Function\n";
     /* clang-format on */
-    struct diag d;
-    struct profile *p = read_ok(text, &d);
-    assert_int_equal(d.warnings, 2);
+    unsigned w;
+    struct profile *p = test_read_ok("axe", text, &w);
+    assert_int_equal(w, 2);
     assert_int_equal(p->n_funcs, 3);
     assert_string_equal(p->funcs[1].name, "f2");
     check_func(p, "f2", 2, 1.5, 0.3);
     check_func(p, "g", 3, 0.5, 0.2);
     check_call(p, "main", "f2", 1.0);
-    assert_int_equal(total_calls(p), 1);
+    assert_int_equal(test_total_calls(p), 1);
     assert_float_equal(ev_get(&p->ev, PEV_TIME), 3.0, 1e-12);
     profile_free(p);
 }
@@ -270,8 +221,9 @@ static void test_duplicates(void **state)
 static void test_empty(void **state)
 {
     (void)state;
-    struct diag d;
-    struct profile *p = read_ok(HEAD "[1]    100.0    1.0    2.0    main    [1]\n" FOOT, &d);
+    unsigned w; /* not checked here */
+    struct profile *p =
+        test_read_ok("axe", HEAD "[1]    100.0    1.0    2.0    main    [1]\n" FOOT, &w);
     assert_int_equal(p->n_funcs, 0);
     assert_float_equal(ev_get(&p->ev, PEV_TIME), 0, 0);
     profile_free(p);
@@ -280,99 +232,74 @@ static void test_empty(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    read_fails("", 0, "unexpected end of file");
-    read_fails(HEAD, 2, "unexpected end of file");
-    read_fails(HEAD "[1]    100.0    1.0    2.0    main    [1]\n" BLANK, 4,
-               "unexpected end of file");
+    test_read_fails("axe", "", 0, "unexpected end of file");
+    test_read_fails("axe", HEAD, 2, "unexpected end of file");
+    test_read_fails("axe", HEAD "[1]    100.0    1.0    2.0    main    [1]\n" BLANK, 4,
+                    "unexpected end of file");
     /* gprof2dot crashes on children without entries or without [index]. */
-    read_fails(HEAD "[1]    100.0    1.0    2.0    main    [1]\n"
-                    "                         1.0    0.0      ghost    [7]\n" BLANK
-                    "Index  Function\n",
-               4, "has no entry");
-    read_fails(HEAD "[1]    100.0    1.0    2.0    main    [1]\n"
-                    "                         1.0    0.0      ghost\n" BLANK "Index  Function\n",
-               4, "has no [index]");
-    read_fails(HEAD "[99999999999999999999]    100.0    1.0    2.0    main    [1]\n" BLANK
-                    "Index  Function\n",
-               3, "index out of range");
-    read_fails(HEAD "[1]    100.0    1.0    2.0    main    [1]\n"
+    test_read_fails("axe",
+                    HEAD "[1]    100.0    1.0    2.0    main    [1]\n"
+                         "                         1.0    0.0      ghost    [7]\n" BLANK
+                         "Index  Function\n",
+                    4, "has no entry");
+    test_read_fails("axe",
+                    HEAD "[1]    100.0    1.0    2.0    main    [1]\n"
+                         "                         1.0    0.0      ghost\n" BLANK
+                         "Index  Function\n",
+                    4, "has no [index]");
+    test_read_fails("axe",
+                    HEAD "[99999999999999999999]    100.0    1.0    2.0    main    [1]\n" BLANK
+                         "Index  Function\n",
+                    3, "index out of range");
+    test_read_fails("axe",
+                    HEAD
+                    "[1]    100.0    1.0    2.0    main    [1]\n"
                     "                         1.0    0.0      f    [99999999999999999999]\n" BLANK
                     "Index  Function\n",
-               4, "index out of range");
-    read_fails(HEAD "[1]    100.0    1.0    2.0    main <cycle 99999999999999999999>    [1]\n" BLANK
+                    4, "index out of range");
+    test_read_fails("axe",
+                    HEAD
+                    "[1]    100.0    1.0    2.0    main <cycle 99999999999999999999>    [1]\n" BLANK
                     "Index  Function\n",
-               3, "cycle number out of range");
-    struct profile *p = NULL;
-    struct diag d;
+                    3, "cycle number out of range");
     static const char nul[] = HEAD "[1]\0\n";
-    assert_int_equal(test_read_buf("axe", "test", nul, sizeof(nul) - 1, &p, &d), P2P_ERR_PARSE);
-    assert_null(p);
-    assert_int_equal(d.pos, 3);
+    test_buf_fails("axe", "test", nul, sizeof(nul) - 1, DIAG_LINE, 3, NULL);
 }
 
 static void test_truncations(void **state)
 {
     (void)state;
-    size_t len;
-    char *path = test_path(FIX "solver.axe");
-    char *text = test_slurp(path, &len);
-    free(path);
-    for (size_t n = 0; n < len; n += 5) {
-        struct profile *p = NULL;
-        struct diag d;
-        enum p2p_status st = test_read_buf("axe", "cut", text, n, &p, &d);
-        assert_true(st == P2P_OK || st == P2P_ERR_PARSE);
-        profile_free(p);
-    }
-    free(text);
+    test_read_cuts("axe", FIX "solver.axe", 5);
 }
 
 static void test_usage(void **state)
 {
     (void)state;
-    struct input *in[2] = {input_new_buffer("a", "x", 1), input_new_buffer("b", "y", 1)};
-    struct profile *p = (struct profile *)1;
+    static const char *const names[] = {"a", "b"}, *const texts[] = {"x", "y"};
+    struct profile *p;
     struct diag d;
-    diag_init(&d);
-    assert_int_equal(rd()->read(in, 2, NULL, &p, &d), P2P_ERR_USAGE);
+    assert_int_equal(test_read_strs("axe", names, texts, 2, &p, &d), P2P_ERR_USAGE);
     assert_null(p);
-    input_free(in[0]);
-    input_free(in[1]);
-}
-
-static int sniff_str(const char *s)
-{
-    return rd()->sniff((const unsigned char *)s, strlen(s));
-}
-
-static int sniff_file(const char *rel)
-{
-    size_t len;
-    char *path = test_path(rel);
-    char *text = test_slurp(path, &len);
-    free(path);
-    int score = rd()->sniff((const unsigned char *)text, len < 65536 ? len : 65536);
-    free(text);
-    return score;
 }
 
 static void test_sniff(void **state)
 {
     (void)state;
-    assert_int_equal(sniff_file(FIX "solver.axe"), 95);
-    assert_int_equal(sniff_str(HEAD), 95);
-    assert_int_equal(sniff_str("Index  % CPU Time:Total"), 95); /* cut mid-line */
+    assert_int_equal(test_sniff_file("axe", FIX "solver.axe"), 95);
+    assert_int_equal(test_sniff_str("axe", HEAD), 95);
+    assert_int_equal(test_sniff_str("axe", "Index  % CPU Time:Total"), 95); /* cut mid-line */
     /* Another metric in the columns: the dashes line still tells. */
-    assert_int_equal(sniff_str("Index  % Clockticks  Self  Children  Name  Index\r\n"
-                               "-----  ------------  ----  --------  ----  -----\r\n"),
+    assert_int_equal(test_sniff_str("axe", "Index  % Clockticks  Self  Children  Name  Index\r\n"
+                                           "-----  ------------  ----  --------  ----  -----\r\n"),
                      60);
     /* Other formats, gprof included. */
-    assert_int_equal(sniff_file("tests/fixtures/prof/cycle.prof"), 0);
-    assert_int_equal(sniff_str("index % time    self  children    called     name\n"), 0);
-    assert_int_equal(sniff_str("Index by function name\n\n   [4] fact\n"), 0);
-    assert_int_equal(sniff_str("# callgrind format\nevents: Ir\n"), 0);
-    assert_int_equal(sniff_str("{\"version\": 0}"), 0);
-    assert_int_equal(sniff_str(""), 0);
+    assert_int_equal(test_sniff_file("axe", "tests/fixtures/prof/cycle.prof"), 0);
+    assert_int_equal(test_sniff_str("axe", "index % time    self  children    called     name\n"),
+                     0);
+    assert_int_equal(test_sniff_str("axe", "Index by function name\n\n   [4] fact\n"), 0);
+    assert_int_equal(test_sniff_str("axe", "# callgrind format\nevents: Ir\n"), 0);
+    assert_int_equal(test_sniff_str("axe", "{\"version\": 0}"), 0);
+    assert_int_equal(test_sniff_str("axe", ""), 0);
 }
 
 int main(void)

@@ -17,28 +17,7 @@
 #include "testutil.h"
 #include "util.h"
 
-/* Defined in src/read_callgrind.c; the CLI sets it from --event. */
-/* --event for the reads below (NULL: the first column). */
-static struct reader_opts opts;
-
-static enum p2p_status cg_read_str(const char *text, struct profile **out, struct diag *d)
-{
-    return test_read_buf_opts("callgrind", "test", text, strlen(text), &opts, out, d);
-}
-
-static struct profile *cg_read_file(const char *rel)
-{
-    return test_read_file_opts("callgrind", rel, &opts);
-}
-
 #define FIX "tests/fixtures/callgrind/"
-
-static const struct reader *cg(void)
-{
-    const struct reader *r = reader_find("callgrind");
-    assert_non_null(r);
-    return r;
-}
 
 /* The function `name` has self cost `self`, `called` calls and module `module` (NULL: none). */
 static void check_func(const struct profile *p, const char *name, double self, double called,
@@ -79,50 +58,6 @@ static void check_total(const struct profile *p, double total)
 {
     assert_true(ev_has(&p->ev, PEV_SAMPLES));
     assert_float_equal(ev_get(&p->ev, PEV_SAMPLES), total, 0);
-}
-
-static size_t total_calls(const struct profile *p)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < p->n_funcs; i++)
-        n += p->funcs[i].n_calls;
-    return n;
-}
-
-/* Read text that must fail at `line` with a message containing `what`. */
-static void expect_error(const char *text, uint64_t line, const char *what)
-{
-    struct profile *p = (struct profile *)1;
-    struct diag d;
-    enum p2p_status st = cg_read_str(text, &p, &d);
-    if (st != P2P_ERR_PARSE || !strstr(d.msg, what) || d.pos != line) {
-        print_error("status %d, line %llu, message '%s'; expected line %llu with '%s'\n", st,
-                    (unsigned long long)d.pos, d.msg, (unsigned long long)line, what);
-        fail();
-    }
-    assert_null(p);
-    assert_true(d.failed);
-    assert_int_equal(d.where, line ? DIAG_LINE : DIAG_NOWHERE);
-}
-
-/* Read text that must succeed; *warnings gets the number of warnings. */
-static struct profile *read_ok(const char *text, unsigned *warnings)
-{
-    struct profile *p = NULL;
-    struct diag d;
-    enum p2p_status st = cg_read_str(text, &p, &d);
-    if (st != P2P_OK) {
-        char buf[1024];
-        diag_format(&d, buf, sizeof(buf));
-        print_error("unexpected error: %s\n", buf);
-        fail();
-    }
-    assert_non_null(p);
-    if (warnings)
-        *warnings = d.warnings;
-    else
-        assert_int_equal(d.warnings, 0);
-    return p;
 }
 
 /* gprof2dot-behaviour.md 11.2, verbatim. */
@@ -171,7 +106,7 @@ static const char example[] = "# comment line\n"
 static void test_registered(void **state)
 {
     (void)state;
-    const struct reader *r = cg();
+    const struct reader *r = test_reader("callgrind");
     assert_string_equal(r->name, "callgrind");
     assert_true(r->multi);
     assert_non_null(r->summary);
@@ -180,7 +115,7 @@ static void test_registered(void **state)
 static void test_worked_example(void **state)
 {
     (void)state;
-    struct profile *p = read_ok(example, NULL);
+    struct profile *p = test_read_ok("callgrind", example, NULL);
     assert_int_equal(p->recipe, PROF_RECIPE_SAMPLES);
     assert_false(p->int_ids);
     assert_int_equal(p->n_cycles, 0);
@@ -202,7 +137,7 @@ static void test_worked_example(void **state)
     check_call(p, "helper", "walk", 3, 500);
     check_call(p, "walk", "step", 6, 450);
     check_call(p, "step", "walk", 5, 300);
-    assert_int_equal(total_calls(p), 5);
+    assert_int_equal(test_total_calls(p), 5);
     /* Calls in insertion order. */
     assert_int_equal(p->funcs[0].calls[0].callee, 1);
     assert_int_equal(p->funcs[0].calls[1].callee, 2);
@@ -212,9 +147,8 @@ static void test_worked_example(void **state)
 static void test_event_by_name(void **state)
 {
     (void)state;
-    opts.event = "Dr";
-    struct profile *p = read_ok(example, NULL);
-    opts.event = NULL;
+    static const struct reader_opts dr = {.event = "Dr"}, ir = {.event = "Ir"};
+    struct profile *p = test_read_buf_ok("callgrind", "test", example, strlen(example), &dr, NULL);
     check_total(p, 5);
     check_func(p, "main", 5, 0, "prog");
     check_func(p, "sqrt", 0, 4, "libm.so");
@@ -224,9 +158,7 @@ static void test_event_by_name(void **state)
     check_call(p, "step", "walk", 5, 0);
     profile_free(p);
 
-    opts.event = "Ir";
-    p = read_ok(example, NULL);
-    opts.event = NULL;
+    p = test_read_buf_ok("callgrind", "test", example, strlen(example), &ir, NULL);
     check_total(p, 730);
     profile_free(p);
 }
@@ -234,11 +166,11 @@ static void test_event_by_name(void **state)
 static void test_event_unknown(void **state)
 {
     (void)state;
-    opts.event = "D1mr";
-    struct profile *p = (struct profile *)1;
+    static const struct reader_opts d1mr = {.event = "D1mr"};
+    struct profile *p;
     struct diag d;
-    enum p2p_status st = cg_read_str(example, &p, &d);
-    opts.event = NULL;
+    enum p2p_status st =
+        test_read_buf_opts("callgrind", "test", example, strlen(example), &d1mr, &p, &d);
     assert_int_equal(st, P2P_ERR_PARSE);
     assert_null(p);
     assert_int_equal(d.pos, 5);
@@ -249,9 +181,9 @@ static void test_event_unknown(void **state)
 static void test_fixture_recur(void **state)
 {
     (void)state;
-    struct profile *p = cg_read_file(FIX "recur.callgrind");
+    struct profile *p = test_read_file("callgrind", FIX "recur.callgrind");
     assert_int_equal(p->n_funcs, 30);
-    assert_int_equal(total_calls(p), 35);
+    assert_int_equal(test_total_calls(p), 35);
     check_total(p, 25543);
     check_func(p, "main", 8, 1, "recur");
     check_func(p, "work", 1402, 1, "recur");
@@ -315,9 +247,9 @@ static void same_profile(const struct profile *a, const struct profile *b)
 static void test_fixture_variants(void **state)
 {
     (void)state;
-    struct profile *a = cg_read_file(FIX "recur.callgrind");
-    struct profile *b = cg_read_file(FIX "recur-plain.callgrind");
-    struct profile *c = cg_read_file(FIX "recur-instr.callgrind");
+    struct profile *a = test_read_file("callgrind", FIX "recur.callgrind");
+    struct profile *b = test_read_file("callgrind", FIX "recur-plain.callgrind");
+    struct profile *c = test_read_file("callgrind", FIX "recur-instr.callgrind");
     same_profile(a, b);
     same_profile(b, a);
     same_profile(a, c);
@@ -330,9 +262,9 @@ static void test_fixture_variants(void **state)
 static void test_fixture_instr_events(void **state)
 {
     (void)state;
-    opts.event = "Dr";
-    struct profile *p = cg_read_file(FIX "recur-instr.callgrind");
-    opts.event = NULL;
+    static const struct reader_opts dr = {.event = "Dr"}, dlmr = {.event = "DLmr"},
+                                    dlmw = {.event = "DLmw"};
+    struct profile *p = test_read_file_opts("callgrind", FIX "recur-instr.callgrind", &dr);
     check_total(p, 7415); /* the file's own summary: line agrees */
     check_func(p, "work", 239, 1, "recur");
     check_func(p, "fact", 44, 8, "recur");
@@ -342,15 +274,13 @@ static void test_fixture_instr_events(void **state)
     check_call(p, "work", "qsort", 1, 5552);
     profile_free(p);
 
-    opts.event = "DLmr"; /* the summary's last value */
-    p = cg_read_file(FIX "recur-instr.callgrind");
-    opts.event = NULL;
+    /* DLmr: the summary's last value */
+    p = test_read_file_opts("callgrind", FIX "recur-instr.callgrind", &dlmr);
     check_total(p, 8);
     profile_free(p);
 
-    opts.event = "DLmw"; /* the last column, never written: all zero */
-    p = cg_read_file(FIX "recur-instr.callgrind");
-    opts.event = NULL;
+    /* DLmw: the last column, never written: all zero */
+    p = test_read_file_opts("callgrind", FIX "recur-instr.callgrind", &dlmw);
     check_total(p, 0);
     check_func(p, "work", 0, 1, "recur");
     profile_free(p);
@@ -359,32 +289,14 @@ static void test_fixture_instr_events(void **state)
 static void test_fixture_cachegrind(void **state)
 {
     (void)state;
-    struct profile *p = cg_read_file(FIX "recur.cachegrind");
+    struct profile *p = test_read_file("callgrind", FIX "recur.cachegrind");
     assert_int_equal(p->n_funcs, 3);
-    assert_int_equal(total_calls(p), 0);
+    assert_int_equal(test_total_calls(p), 0);
     check_total(p, 112);
     check_func(p, "__libc_start_main@@GLIBC_2.34", 69, 0, NULL); /* no ob=: no module */
     check_func(p, "(below main)", 25, 0, NULL);
     check_func(p, "_init_first", 18, 0, NULL);
     profile_free(p);
-}
-
-/* Read several fixtures into one profile, as the CLI does for a .multi reader. */
-static enum p2p_status read_files(const char *const *rel, size_t n, struct profile **out,
-                                  struct diag *d)
-{
-    struct input *in[4];
-    diag_init(d);
-    d->quiet = true;
-    for (size_t i = 0; i < n; i++) {
-        char *path = test_path(rel[i]);
-        assert_int_equal(input_open(path, &in[i], d), P2P_OK);
-        free(path);
-    }
-    enum p2p_status st = cg()->read(in, n, NULL, out, d);
-    for (size_t i = 0; i < n; i++)
-        input_free(in[i]);
-    return st;
 }
 
 static void test_threads_merge(void **state)
@@ -393,7 +305,7 @@ static void test_threads_merge(void **state)
     const char *files[] = {FIX "threads-1.callgrind", FIX "threads-2.callgrind"};
     struct profile *p = NULL;
     struct diag d;
-    assert_int_equal(read_files(files, 2, &p, &d), P2P_OK);
+    assert_int_equal(test_read_files("callgrind", files, 2, &p, &d), P2P_OK);
     assert_int_equal(d.warnings, 0);
     check_total(p, 12038 + 36038);
     check_func(p, "spin", 12024 + 36024, 4, "threads");
@@ -410,7 +322,7 @@ static void test_threads_merge(void **state)
     profile_free(p);
 
     /* Each file alone. */
-    p = cg_read_file(FIX "threads-2.callgrind");
+    p = test_read_file("callgrind", FIX "threads-2.callgrind");
     check_total(p, 36038);
     check_func(p, "spin", 36024, 2, "threads");
     assert_int_equal(test_func_maybe(p, "main"), SIZE_MAX);
@@ -421,59 +333,53 @@ static void test_multi_files_independent(void **state)
 {
     (void)state;
     /* Name tables and positions start afresh in every file: (1) in the second is unknown. */
-    static const char a[] = "events: Ir\nfn=(1) alpha\n1 10\n";
-    static const char b[] = "positions: instr line\nevents: X Ir\nfn=(1)\n0x1 2 5 7\n";
-    struct input *in[2] = {input_new_buffer("a", a, strlen(a)),
-                           input_new_buffer("b", b, strlen(b))};
-    struct profile *p = NULL;
+    const char *names[] = {"a", "b"};
+    const char *texts[] = {"events: Ir\nfn=(1) alpha\n1 10\n",
+                           "positions: instr line\nevents: X Ir\nfn=(1)\n0x1 2 5 7\n"};
+    struct profile *p;
     struct diag d;
-    diag_init(&d);
-    assert_int_equal(cg()->read(in, 2, NULL, &p, &d), P2P_OK);
+    assert_int_equal(test_read_strs("callgrind", names, texts, 2, &p, &d), P2P_OK);
     check_total(p, 15);
     check_func(p, "alpha", 10, 0, NULL);
     check_func(p, "", 5, 0, NULL);
     profile_free(p);
 
     /* An error in the second file names that file; nothing is returned. */
-    static const char bad[] = "events: Ir\nfn=x\n1 2 3\n";
-    input_free(in[1]);
-    in[1] = input_new_buffer("bad.callgrind", bad, strlen(bad));
-    p = (struct profile *)1;
-    diag_init(&d);
-    assert_int_equal(cg()->read(in, 2, NULL, &p, &d), P2P_ERR_PARSE);
+    names[1] = "bad.callgrind";
+    texts[1] = "events: Ir\nfn=x\n1 2 3\n";
+    assert_int_equal(test_read_strs("callgrind", names, texts, 2, &p, &d), P2P_ERR_PARSE);
     assert_null(p);
     assert_string_equal(d.file, "bad.callgrind");
     assert_int_equal(d.pos, 3);
-    input_free(in[0]);
-    input_free(in[1]);
 }
 
 static void test_name_compression(void **state)
 {
     (void)state;
     unsigned w;
-    struct profile *p = read_ok("events: Ir\n"
-                                "fn=(7)\n" /* unknown id: the empty name */
-                                "1 1\n"
-                                "fn=  (8)   spaced  \n" /* spaces skipped, trailing kept */
-                                "1 2\n"
-                                "fn=(8)\n"
-                                "1 4\n"
-                                "fn=(08)\n" /* ids are strings: 08 is not 8 */
-                                "1 8\n"
-                                "fn=(9)   \n" /* only spaces: the last one is the name */
-                                "1 16\n"
-                                "fn=(x) y\n" /* not an id */
-                                "1 32\n"
-                                "fn=(10)tight\n"
-                                "1 64\n"
-                                "cfn=(10)\n" /* cfn shares fn's table */
-                                "calls=1 2\n"
-                                "1 128\n"
-                                "fl=(8)\n" /* another table: (8) of fn is not visible */
-                                "fn=\tplain name\n"
-                                "1 256\n",
-                                &w);
+    struct profile *p = test_read_ok("callgrind",
+                                     "events: Ir\n"
+                                     "fn=(7)\n" /* unknown id: the empty name */
+                                     "1 1\n"
+                                     "fn=  (8)   spaced  \n" /* spaces skipped, trailing kept */
+                                     "1 2\n"
+                                     "fn=(8)\n"
+                                     "1 4\n"
+                                     "fn=(08)\n" /* ids are strings: 08 is not 8 */
+                                     "1 8\n"
+                                     "fn=(9)   \n" /* only spaces: the last one is the name */
+                                     "1 16\n"
+                                     "fn=(x) y\n" /* not an id */
+                                     "1 32\n"
+                                     "fn=(10)tight\n"
+                                     "1 64\n"
+                                     "cfn=(10)\n" /* cfn shares fn's table */
+                                     "calls=1 2\n"
+                                     "1 128\n"
+                                     "fl=(8)\n" /* another table: (8) of fn is not visible */
+                                     "fn=\tplain name\n"
+                                     "1 256\n",
+                                     &w);
     assert_int_equal(w, 0);
     assert_int_equal(p->n_funcs, 6);
     check_func(p, "", 1 + 8, 0, NULL);
@@ -489,32 +395,33 @@ static void test_name_compression(void **state)
 static void test_modules(void **state)
 {
     (void)state;
-    struct profile *p = read_ok("events: Ir\n"
-                                "ob=/usr/lib/\n" /* basename "" is still a module */
-                                "fn=a\n"
-                                "1 1\n"
-                                "ob=(3) plain\n"
-                                "fn=b\n"
-                                "1 1\n"
-                                "ob=(4)\n" /* unknown id: "" means no module */
-                                "fn=c\n"
-                                "1 1\n"
-                                "ob=(3)\n"
-                                "fn=a\n" /* already exists: module stays */
-                                "1 1\n"
-                                "cob=(5) /x/y/z.so\n"
-                                "cfn=d\n"
-                                "calls=1 0\n"
-                                "1 1\n"
-                                "cfn=e\n" /* explicit cob still in force */
-                                "calls=1 0\n"
-                                "1 1\n"
-                                "fn=b\n"
-                                "1 1\n" /* self line: cob = ob (plain) */
-                                "cfn=f\n"
-                                "calls=1 0\n"
-                                "1 1\n",
-                                NULL);
+    struct profile *p = test_read_ok("callgrind",
+                                     "events: Ir\n"
+                                     "ob=/usr/lib/\n" /* basename "" is still a module */
+                                     "fn=a\n"
+                                     "1 1\n"
+                                     "ob=(3) plain\n"
+                                     "fn=b\n"
+                                     "1 1\n"
+                                     "ob=(4)\n" /* unknown id: "" means no module */
+                                     "fn=c\n"
+                                     "1 1\n"
+                                     "ob=(3)\n"
+                                     "fn=a\n" /* already exists: module stays */
+                                     "1 1\n"
+                                     "cob=(5) /x/y/z.so\n"
+                                     "cfn=d\n"
+                                     "calls=1 0\n"
+                                     "1 1\n"
+                                     "cfn=e\n" /* explicit cob still in force */
+                                     "calls=1 0\n"
+                                     "1 1\n"
+                                     "fn=b\n"
+                                     "1 1\n" /* self line: cob = ob (plain) */
+                                     "cfn=f\n"
+                                     "calls=1 0\n"
+                                     "1 1\n",
+                                     NULL);
     check_func(p, "a", 2, 0, "");
     check_func(p, "b", 1 + 1, 0, "plain");
     check_func(p, "c", 1, 0, NULL);
@@ -524,7 +431,7 @@ static void test_modules(void **state)
     profile_free(p);
 
     /* No ob= at all: the cob reset does nothing, callees keep no module. */
-    p = read_ok("events: Ir\nfn=a\n1 1\ncfn=b\ncalls=2 0\n1 5\n", NULL);
+    p = test_read_ok("callgrind", "events: Ir\nfn=a\n1 1\ncfn=b\ncalls=2 0\n1 5\n", NULL);
     check_func(p, "b", 0, 2, NULL);
     profile_free(p);
 }
@@ -533,36 +440,37 @@ static void test_cost_lines(void **state)
 {
     (void)state;
     unsigned w;
-    struct profile *p = read_ok("positions: instr line\n"
-                                "events: A B C\n"
-                                "fn=f\n"
-                                "0x1F 12 1 2 3\n"
-                                "+3 -2 10\n"         /* missing events are 0 */
-                                "*  *   100   \t\n"  /* runs of spaces, trailing white */
-                                "-1 +1 +1000 -1 0\n" /* signed event values */
-                                "0x0 0\n"            /* positions only */
-                                "1 2 007\n",         /* leading zeros */
-                                &w);
+    struct profile *p = test_read_ok("callgrind",
+                                     "positions: instr line\n"
+                                     "events: A B C\n"
+                                     "fn=f\n"
+                                     "0x1F 12 1 2 3\n"
+                                     "+3 -2 10\n"         /* missing events are 0 */
+                                     "*  *   100   \t\n"  /* runs of spaces, trailing white */
+                                     "-1 +1 +1000 -1 0\n" /* signed event values */
+                                     "0x0 0\n"            /* positions only */
+                                     "1 2 007\n",         /* leading zeros */
+                                     &w);
     assert_int_equal(w, 0);
     check_func(p, "f", 1 + 10 + 100 + 1000 + 0 + 7, 0, NULL);
     profile_free(p);
 
     /* positions: with no names means cost lines are all events. */
-    p = read_ok("positions:\nevents: A\nfn=f\n5\n7\n", NULL);
+    p = test_read_ok("callgrind", "positions:\nevents: A\nfn=f\n5\n7\n", NULL);
     check_func(p, "f", 12, 0, NULL);
     profile_free(p);
 
     /* Large values are doubles, as in gprof2dot. */
-    p = read_ok("events: A\nfn=f\n1 18446744073709551616\n1 1\n", NULL);
+    p = test_read_ok("callgrind", "events: A\nfn=f\n1 18446744073709551616\n1 1\n", NULL);
     check_func(p, "f", 18446744073709551616.0 + 1, 0, NULL);
     profile_free(p);
 
     /* A tab between tokens, a leading space: not a cost line, parsing stops there. */
-    p = read_ok("events: A\nfn=f\n1 1\n1\t2\n1 4\n", &w);
+    p = test_read_ok("callgrind", "events: A\nfn=f\n1 1\n1\t2\n1 4\n", &w);
     assert_int_equal(w, 1);
     check_func(p, "f", 1, 0, NULL);
     profile_free(p);
-    p = read_ok("events: A\nfn=f\n 1 1\n", &w);
+    p = test_read_ok("callgrind", "events: A\nfn=f\n 1 1\n", &w);
     assert_int_equal(w, 1);
     assert_int_equal(p->n_funcs, 0);
     profile_free(p);
@@ -571,70 +479,73 @@ static void test_cost_lines(void **state)
 static void test_calls_lines(void **state)
 {
     (void)state;
-    struct profile *p = read_ok("events: A\n"
-                                "fn=f\n"
-                                "cfn=g\n"
-                                "calls=3\n" /* next line is no cost line: dropped */
-                                "cfn=h\n"
-                                "calls=1_000 9 extra words\n"
-                                "# a comment between calls= and its cost line\n"
-                                "5 40\n"
-                                "calls=-2 0\n"
-                                "5 -4\n"
-                                "calls=+1 0\n"
-                                "\n" /* blank: dropped too */
-                                "1 1\n",
-                                NULL);
+    struct profile *p = test_read_ok("callgrind",
+                                     "events: A\n"
+                                     "fn=f\n"
+                                     "cfn=g\n"
+                                     "calls=3\n" /* next line is no cost line: dropped */
+                                     "cfn=h\n"
+                                     "calls=1_000 9 extra words\n"
+                                     "# a comment between calls= and its cost line\n"
+                                     "5 40\n"
+                                     "calls=-2 0\n"
+                                     "5 -4\n"
+                                     "calls=+1 0\n"
+                                     "\n" /* blank: dropped too */
+                                     "1 1\n",
+                                     NULL);
     check_func(p, "f", 1, 0, NULL);
     check_func(p, "h", 0, 1000 - 2, NULL);
     check_call(p, "f", "h", 1000 - 2, 40 - 4);
     assert_int_equal(test_func_maybe(p, "g"), SIZE_MAX); /* cfn alone creates nothing */
-    assert_int_equal(total_calls(p), 1);
+    assert_int_equal(test_total_calls(p), 1);
     profile_free(p);
 }
 
 static void test_ignored_lines(void **state)
 {
     (void)state;
-    struct profile *p = read_ok("# callgrind format\n"
-                                "version: 1\n"
-                                "creator: callgrind-3.19.0\n"
-                                "pid: 1\ncmd:  ./a\npart: 1\nthread: 2\n"
-                                "desc: I1 cache:\n"
-                                "event: Ir : Instruction fetches\n"
-                                "positions: line\n"
-                                "events:   Ir  \n"
-                                "summary: 99\n"
-                                "\t \n"
-                                "fl=a.c\nfi=b.h\nfe=a.c\n"
-                                "fn=f\n"
-                                "# comment\n"
-                                "1 5\n"
-                                "jump=3 +2\n"
-                                "jcnd=1/2 +1\n"
-                                "jfi=(2) c.h\n"
-                                "cfl=x.c\ncfi=y.c\ncfe=z.c\n"
-                                "1 6\n"
-                                "\n"
-                                "totals: 11\n"
-                                "\n"
-                                "fn=g\n" /* a second part */
-                                "2 4\n",
-                                NULL);
+    struct profile *p = test_read_ok("callgrind",
+                                     "# callgrind format\n"
+                                     "version: 1\n"
+                                     "creator: callgrind-3.19.0\n"
+                                     "pid: 1\ncmd:  ./a\npart: 1\nthread: 2\n"
+                                     "desc: I1 cache:\n"
+                                     "event: Ir : Instruction fetches\n"
+                                     "positions: line\n"
+                                     "events:   Ir  \n"
+                                     "summary: 99\n"
+                                     "\t \n"
+                                     "fl=a.c\nfi=b.h\nfe=a.c\n"
+                                     "fn=f\n"
+                                     "# comment\n"
+                                     "1 5\n"
+                                     "jump=3 +2\n"
+                                     "jcnd=1/2 +1\n"
+                                     "jfi=(2) c.h\n"
+                                     "cfl=x.c\ncfi=y.c\ncfe=z.c\n"
+                                     "1 6\n"
+                                     "\n"
+                                     "totals: 11\n"
+                                     "\n"
+                                     "fn=g\n" /* a second part */
+                                     "2 4\n",
+                                     NULL);
     check_total(p, 15);
     check_func(p, "f", 11, 0, NULL);
     check_func(p, "g", 4, 0, NULL);
     profile_free(p);
 
     /* A later "events:" line changes the columns; "positions:" the number of positions. */
-    p = read_ok("events: A B\nfn=f\n1 1 2\n\nevents: B A\npositions: instr line\nfn=f\n"
-                "1 2 10 20\n",
-                NULL);
+    p = test_read_ok("callgrind",
+                     "events: A B\nfn=f\n1 1 2\n\nevents: B A\npositions: instr line\nfn=f\n"
+                     "1 2 10 20\n",
+                     NULL);
     check_func(p, "f", 11, 0, NULL);
     profile_free(p);
 
     /* CRLF and lone CR line ends. */
-    p = read_ok("events: A\r\nfn=f\r\n1 5\r1 6\r\n", NULL);
+    p = test_read_ok("callgrind", "events: A\r\nfn=f\r\n1 5\r1 6\r\n", NULL);
     check_func(p, "f", 11, 0, NULL);
     profile_free(p);
 }
@@ -643,28 +554,29 @@ static void test_xdebug(void **state)
 {
     (void)state;
     /* The shape xdebug 2 writes (hand-written: no PHP here). */
-    struct profile *p = read_ok("version: 1\n"
-                                "creator: xdebug 2.9.8 (PHP 7.4.3)\n"
-                                "cmd: /var/www/index.php\n"
-                                "part: 1\n"
-                                "positions: line\n"
-                                "\n"
-                                "events: Time Memory\n"
-                                "\n"
-                                "fl=(1) php:internal\n"
-                                "fn=(1) php::strlen\n"
-                                "2 3 0\n"
-                                "\n"
-                                "fl=(2) /var/www/index.php\n"
-                                "fn=(2) {main}\n"
-                                "\n"
-                                "summary: 120 3000\n"
-                                "0 100 2900\n"
-                                "cfl=(1)\n"
-                                "cfn=(1)\n"
-                                "calls=1 0 0\n"
-                                "2 3 0\n",
-                                NULL);
+    struct profile *p = test_read_ok("callgrind",
+                                     "version: 1\n"
+                                     "creator: xdebug 2.9.8 (PHP 7.4.3)\n"
+                                     "cmd: /var/www/index.php\n"
+                                     "part: 1\n"
+                                     "positions: line\n"
+                                     "\n"
+                                     "events: Time Memory\n"
+                                     "\n"
+                                     "fl=(1) php:internal\n"
+                                     "fn=(1) php::strlen\n"
+                                     "2 3 0\n"
+                                     "\n"
+                                     "fl=(2) /var/www/index.php\n"
+                                     "fn=(2) {main}\n"
+                                     "\n"
+                                     "summary: 120 3000\n"
+                                     "0 100 2900\n"
+                                     "cfl=(1)\n"
+                                     "cfn=(1)\n"
+                                     "calls=1 0 0\n"
+                                     "2 3 0\n",
+                                     NULL);
     check_total(p, 103);
     check_func(p, "php::strlen", 3, 1, NULL);
     check_func(p, "{main}", 100, 0, NULL);
@@ -677,52 +589,54 @@ static void test_unexpected_line(void **state)
     (void)state;
     unsigned w;
     /* gprof2dot warns and keeps what it read. */
-    struct profile *p = read_ok("events: A\nfn=f\n1 5\nbogus line\nfn=g\n1 7\n", &w);
+    struct profile *p =
+        test_read_ok("callgrind", "events: A\nfn=f\n1 5\nbogus line\nfn=g\n1 7\n", &w);
     assert_int_equal(w, 1);
     assert_int_equal(p->n_funcs, 1);
     check_total(p, 5);
     profile_free(p);
 
     /* Body right after creator: (no header line): nothing is read. */
-    p = read_ok("version: 1\ncreator: x\nfn=f\n1 5\n", &w);
+    p = test_read_ok("callgrind", "version: 1\ncreator: x\nfn=f\n1 5\n", &w);
     assert_int_equal(w, 1);
     assert_int_equal(p->n_funcs, 0);
     check_total(p, 0);
     profile_free(p);
 
     /* version: after another line is no header; a header without a body stops too. */
-    p = read_ok("\nversion: 1\nevents: A\nfn=f\n1 5\n", &w);
+    p = test_read_ok("callgrind", "\nversion: 1\nevents: A\nfn=f\n1 5\n", &w);
     assert_int_equal(w, 1);
     assert_int_equal(p->n_funcs, 0);
     profile_free(p);
-    p = read_ok("events: A\nunknown: key\nfn=f\n1 1\n", &w);
+    p = test_read_ok("callgrind", "events: A\nunknown: key\nfn=f\n1 1\n", &w);
     assert_int_equal(w, 1);
     assert_int_equal(p->n_funcs, 0);
     profile_free(p);
 
     /* Binary-looking garbage without NUL bytes, and empty input: empty profiles. */
-    p = read_ok("\x7f\x45\x4c\x46\x02\x01\x01\xff\xfe", &w);
+    p = test_read_ok("callgrind", "\x7f\x45\x4c\x46\x02\x01\x01\xff\xfe", &w);
     assert_int_equal(w, 1);
     assert_int_equal(p->n_funcs, 0);
     profile_free(p);
-    p = read_ok("", NULL);
+    p = test_read_ok("callgrind", "", NULL);
     assert_int_equal(p->n_funcs, 0);
     check_total(p, 0);
     profile_free(p);
 
     /* Headers only (the corpus's empty.callgrind shape). */
-    p = read_ok("version: 1\ncreator: c\n\npositions: instr line\nevents: Ir Dr\nsummary: 0\n"
-                "\n\ntotals: 0\n",
-                NULL);
+    p = test_read_ok("callgrind",
+                     "version: 1\ncreator: c\n\npositions: instr line\nevents: Ir Dr\nsummary: 0\n"
+                     "\n\ntotals: 0\n",
+                     NULL);
     assert_int_equal(p->n_funcs, 0);
     profile_free(p);
 
     /* Truncated in the middle of a line or of a calls= pair: what was read is kept. */
-    p = read_ok("events: A\nfn=f\n1 5\ncfn=g\ncalls=2 0\n", NULL);
+    p = test_read_ok("callgrind", "events: A\nfn=f\n1 5\ncfn=g\ncalls=2 0\n", NULL);
     check_func(p, "f", 5, 0, NULL);
-    assert_int_equal(total_calls(p), 0);
+    assert_int_equal(test_total_calls(p), 0);
     profile_free(p);
-    p = read_ok("events: A\nfn=(1) lon", NULL);
+    p = test_read_ok("callgrind", "events: A\nfn=(1) lon", NULL);
     assert_int_equal(p->n_funcs, 0);
     profile_free(p);
 }
@@ -730,74 +644,73 @@ static void test_unexpected_line(void **state)
 static void test_error_paths(void **state)
 {
     (void)state;
-    expect_error("positions: line\n\nfn=f\n1 5\n", 4, "events:");
-    expect_error("events:\nfn=f\n1 5\n", 3, "events:");
-    expect_error("events: A\nfn=f\n1 2 3\n", 3, "at most 1 positions and 1 events");
-    expect_error("positions: instr line\nevents: A\nfn=f\n1\n", 4, "2 positions expected");
-    expect_error("events: A B\nfn=f\n1 0x10\n", 3, "not a decimal number");
-    expect_error("events: A B\nfn=f\n1 2 *\n", 3, "not a decimal number");
-    expect_error("events: A\nfn=\n1 1\n", 3, "without a name");
-    expect_error("events: A\nfn=   \n1 1\n", 3, "without a name");
-    expect_error("events: A\nfn=f\ncfn=\ncalls=1 0\n1 1\n", 5, "\"cfn=\"");
-    expect_error("events: A\nfn=f\njfn=g\n", 3, "unsupported position");
-    expect_error("events: A\nfn=f\njob=(1) x\n", 3, "unsupported position");
-    expect_error("events: A\nfn=f\ncalls=\n1 1\n", 3, "without a count");
-    expect_error("events: A\nfn=f\ncalls=x 1\n1 1\n", 3, "bad call count");
-    expect_error("events: A\nfn=f\ncalls=1__0 1\n1 1\n", 3, "bad call count");
-    expect_error("events: A\nfn=f\ncalls=0x10 1\n1 1\n", 3, "bad call count");
-    expect_error("events: A\nfn=f\ncalls=99999999999999999999 1\n1 1\n", 3, "bad call count");
-    expect_error("events: A\nfn=f\n1 "
-                 "1000000000000000000000000000000000000000000000000000000000000000000000000000"
-                 "0000000000000000000000000000000000000000000000000000000000000000000000000000"
-                 "\n",
-                 3, "out of range");
+    test_read_fails("callgrind", "positions: line\n\nfn=f\n1 5\n", 4, "events:");
+    test_read_fails("callgrind", "events:\nfn=f\n1 5\n", 3, "events:");
+    test_read_fails("callgrind", "events: A\nfn=f\n1 2 3\n", 3, "at most 1 positions and 1 events");
+    test_read_fails("callgrind", "positions: instr line\nevents: A\nfn=f\n1\n", 4,
+                    "2 positions expected");
+    test_read_fails("callgrind", "events: A B\nfn=f\n1 0x10\n", 3, "not a decimal number");
+    test_read_fails("callgrind", "events: A B\nfn=f\n1 2 *\n", 3, "not a decimal number");
+    test_read_fails("callgrind", "events: A\nfn=\n1 1\n", 3, "without a name");
+    test_read_fails("callgrind", "events: A\nfn=   \n1 1\n", 3, "without a name");
+    test_read_fails("callgrind", "events: A\nfn=f\ncfn=\ncalls=1 0\n1 1\n", 5, "\"cfn=\"");
+    test_read_fails("callgrind", "events: A\nfn=f\njfn=g\n", 3, "unsupported position");
+    test_read_fails("callgrind", "events: A\nfn=f\njob=(1) x\n", 3, "unsupported position");
+    test_read_fails("callgrind", "events: A\nfn=f\ncalls=\n1 1\n", 3, "without a count");
+    test_read_fails("callgrind", "events: A\nfn=f\ncalls=x 1\n1 1\n", 3, "bad call count");
+    test_read_fails("callgrind", "events: A\nfn=f\ncalls=1__0 1\n1 1\n", 3, "bad call count");
+    test_read_fails("callgrind", "events: A\nfn=f\ncalls=0x10 1\n1 1\n", 3, "bad call count");
+    test_read_fails("callgrind", "events: A\nfn=f\ncalls=99999999999999999999 1\n1 1\n", 3,
+                    "bad call count");
+    test_read_fails("callgrind",
+                    "events: A\nfn=f\n1 "
+                    "1000000000000000000000000000000000000000000000000000000000000000000000000000"
+                    "0000000000000000000000000000000000000000000000000000000000000000000000000000"
+                    "\n",
+                    3, "out of range");
     /* input.c's checks come through with the line number. */
     static const char nul[] = "events: A\nfn=f\n1 \0 2\n";
-    struct profile *p = (struct profile *)1;
-    struct diag d;
-    assert_int_equal(test_read_buf("callgrind", "test", nul, sizeof(nul) - 1, &p, &d),
-                     P2P_ERR_PARSE);
-    assert_null(p);
-    assert_int_equal(d.pos, 3);
-    assert_non_null(strstr(d.msg, "NUL"));
+    test_buf_fails("callgrind", "test", nul, sizeof(nul) - 1, DIAG_LINE, 3, "NUL");
 }
 
 static void test_sniff(void **state)
 {
     (void)state;
-    const struct reader *r = cg();
     const char *files[] = {"recur.callgrind", "recur-instr.callgrind", "recur-plain.callgrind",
                            "threads-1.callgrind", "recur.cachegrind"};
     for (size_t i = 0; i < P2P_ARRAY_LEN(files); i++) {
         char *rel = xasprintf(FIX "%s", files[i]);
-        char *path = test_path(rel);
-        size_t n;
-        char *s = test_slurp(path, &n);
-        int score = r->sniff((const unsigned char *)s, n);
+        int score = test_sniff_file("callgrind", rel);
         if (score < 90) {
             print_error("%s scores %d\n", files[i], score);
             fail();
         }
-        free(s);
-        free(path);
         free(rel);
     }
-#define SNIFF(text) r->sniff((const unsigned char *)(text), sizeof(text) - 1)
-    assert_int_equal(SNIFF("# callgrind format\nversion: 1\n"), 100);
-    assert_int_equal(SNIFF(example), 95);
-    assert_true(SNIFF("version: 1\ncreator: xdebug 2.2\ncmd: x\npart: 1\npositions: line\n") >= 90);
-    assert_true(SNIFF("events: Ticks\nsummary: 5\nfi=~\nfn=<map>\n0  60243\n") >= 90);
-    assert_true(SNIFF("events: Ticks\nfn=x\n1 1\n") >= 50);
+    assert_int_equal(test_sniff_str("callgrind", "# callgrind format\nversion: 1\n"), 100);
+    assert_int_equal(test_sniff_str("callgrind", example), 95);
+    assert_true(test_sniff_str(
+                    "callgrind",
+                    "version: 1\ncreator: xdebug 2.2\ncmd: x\npart: 1\npositions: line\n") >= 90);
+    assert_true(
+        test_sniff_str("callgrind", "events: Ticks\nsummary: 5\nfi=~\nfn=<map>\n0  60243\n") >= 90);
+    assert_true(test_sniff_str("callgrind", "events: Ticks\nfn=x\n1 1\n") >= 50);
     /* Other formats. */
-    assert_int_equal(SNIFF(""), 0);
-    assert_int_equal(SNIFF("Flat profile:\n\nEach sample counts as 0.01 seconds.\n"), 0);
-    assert_int_equal(SNIFF("{\"version\": 0, \"functions\": [], \"events\": []}"), 0);
-    assert_int_equal(SNIFF("main;foo;bar 12\nmain;foo 3\n"), 0);
-    assert_int_equal(SNIFF("prog 1234 5678.9: 1 cycles:\n\t401000 main (/bin/prog)\n\n"), 0);
-    assert_int_equal(SNIFF("JAVA PROFILE 1.0.1, created Tue Nov 22\n\nCPU SAMPLES BEGIN\n"), 0);
-    assert_int_equal(SNIFF("<?xml version=\"1.0\"?>\n<profile>\n"), 0);
-    assert_int_equal(SNIFF("version: 2\nsomething else\n"), 0);
-#undef SNIFF
+    assert_int_equal(test_sniff_str("callgrind", ""), 0);
+    assert_int_equal(
+        test_sniff_str("callgrind", "Flat profile:\n\nEach sample counts as 0.01 seconds.\n"), 0);
+    assert_int_equal(
+        test_sniff_str("callgrind", "{\"version\": 0, \"functions\": [], \"events\": []}"), 0);
+    assert_int_equal(test_sniff_str("callgrind", "main;foo;bar 12\nmain;foo 3\n"), 0);
+    assert_int_equal(
+        test_sniff_str("callgrind", "prog 1234 5678.9: 1 cycles:\n\t401000 main (/bin/prog)\n\n"),
+        0);
+    assert_int_equal(
+        test_sniff_str("callgrind",
+                       "JAVA PROFILE 1.0.1, created Tue Nov 22\n\nCPU SAMPLES BEGIN\n"),
+        0);
+    assert_int_equal(test_sniff_str("callgrind", "<?xml version=\"1.0\"?>\n<profile>\n"), 0);
+    assert_int_equal(test_sniff_str("callgrind", "version: 2\nsomething else\n"), 0);
 }
 
 int main(void)

@@ -10,61 +10,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "reader.h"
 #include "testutil.h"
-
-static void assert_ev(const struct prof_events *e, enum prof_event k, double v)
-{
-    assert_true(ev_has(e, k));
-    if (fabs(ev_get(e, k) - v) > 1e-9) {
-        print_error("event %d is %.17g, expected %.17g\n", (int)k, ev_get(e, k), v);
-        fail();
-    }
-}
-
-static const struct prof_func *func(const struct profile *p, const char *name)
-{
-    return &p->funcs[test_func(p, name)];
-}
-
-static void expect_error(const char *text, uint64_t line, const char *needle)
-{
-    struct profile *p = (struct profile *)1;
-    struct diag d;
-    enum p2p_status st = test_read_str("hprof", text, &p, &d);
-    if (st != P2P_ERR_PARSE || !strstr(d.msg, needle) || d.pos != line) {
-        print_error("input %s\n gave status %d, line %llu, message '%s'; expected line %llu "
-                    "and '%s'\n",
-                    text, (int)st, (unsigned long long)d.pos, d.msg, (unsigned long long)line,
-                    needle);
-        fail();
-    }
-    assert_null(p);
-    assert_string_equal(d.file, "test");
-}
-
-static struct profile *read_ok(const char *text, unsigned *warnings)
-{
-    struct profile *p = NULL;
-    struct diag d;
-    enum p2p_status st = test_read_str("hprof", text, &p, &d);
-    if (st != P2P_OK) {
-        print_error("unexpected error: line %llu: %s\n", (unsigned long long)d.pos, d.msg);
-        fail();
-    }
-    if (warnings)
-        *warnings = d.warnings;
-    return p;
-}
-
-static int sniff_str(const char *s)
-{
-    return reader_find("hprof")->sniff((const unsigned char *)s, strlen(s));
-}
 
 static const char head[] = "JAVA PROFILE 1.0.1, created today\n\nheader text\n--------\n\n";
 
@@ -74,18 +24,18 @@ static void test_sniff(void **state)
     char *path = test_path("tests/fixtures/hprof/demo.hprof");
     size_t n;
     char *text = test_slurp(path, &n);
-    assert_int_equal(reader_find("hprof")->sniff((const unsigned char *)text, n), 100);
+    assert_int_equal(test_sniff_buf("hprof", text, n), 100);
     /* Without the header line: the TRACE and CPU SAMPLES shapes. */
     const char *body = strstr(text, "\nTRACE ");
     assert_non_null(body);
-    assert_int_equal(sniff_str(body), 90);
+    assert_int_equal(test_sniff_str("hprof", body), 90);
     free(text);
     free(path);
-    assert_int_equal(sniff_str("CPU SAMPLES\n\nTRACE 1:\n\tf(F.java:1)\n"), 50);
-    assert_int_equal(sniff_str("version: 1\ncreator: callgrind-3.19.0\n"), 0);
-    assert_int_equal(sniff_str("{\"version\": 0, \"functions\": []}"), 0);
-    assert_int_equal(sniff_str("main;foo 3\n"), 0);
-    assert_int_equal(sniff_str(""), 0);
+    assert_int_equal(test_sniff_str("hprof", "CPU SAMPLES\n\nTRACE 1:\n\tf(F.java:1)\n"), 50);
+    assert_int_equal(test_sniff_str("hprof", "version: 1\ncreator: callgrind-3.19.0\n"), 0);
+    assert_int_equal(test_sniff_str("hprof", "{\"version\": 0, \"functions\": []}"), 0);
+    assert_int_equal(test_sniff_str("hprof", "main;foo 3\n"), 0);
+    assert_int_equal(test_sniff_str("hprof", ""), 0);
 }
 
 /* demo.hprof: traces 300001-300006 have 63, 38, 50, 25, 12 and 12 samples; 300007-8 none. */
@@ -111,9 +61,9 @@ static void test_fixture(void **state)
         assert_string_equal(p->funcs[i].str_id, order[i]);
         assert_null(p->funcs[i].module);
         assert_false(p->funcs[i].has_called);
-        assert_ev(&p->funcs[i].ev, PEV_SAMPLES, samples[i]);
+        test_expect_ev(&p->funcs[i].ev, PEV_SAMPLES, samples[i]);
     }
-    assert_ev(&p->ev, PEV_SAMPLES, 200);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 200);
     static const struct {
         const char *from, *to;
         double n;
@@ -128,16 +78,13 @@ static void test_fixture(void **state)
         {"demo.Eval.apply", "java.util.HashMap.hash", 25},
         {"demo.Main.main", "java.lang.Thread.sleep", 12},
     };
-    size_t n_calls = 0;
-    for (size_t i = 0; i < p->n_funcs; i++)
-        n_calls += p->funcs[i].n_calls;
-    assert_int_equal(n_calls, P2P_ARRAY_LEN(calls));
+    assert_int_equal(test_total_calls(p), P2P_ARRAY_LEN(calls));
     for (size_t i = 0; i < P2P_ARRAY_LEN(calls); i++) {
         const struct prof_call *c = test_call(p, calls[i].from, calls[i].to);
-        assert_ev(&c->ev, PEV_SAMPLES2, calls[i].n);
+        test_expect_ev(&c->ev, PEV_SAMPLES2, calls[i].n);
         /* Created with SAMPLES = 0 and CALLS = 0 (edge labels end in "0x"). */
-        assert_ev(&c->ev, PEV_SAMPLES, 0);
-        assert_ev(&c->ev, PEV_CALLS, 0);
+        test_expect_ev(&c->ev, PEV_SAMPLES, 0);
+        test_expect_ev(&c->ev, PEV_CALLS, 0);
     }
     profile_free(p);
 }
@@ -150,16 +97,16 @@ static void test_fixture_cut(void **state)
     char *path = test_path("tests/fixtures/hprof/demo-cut.hprof");
     size_t n;
     char *text = test_slurp(path, &n);
-    struct profile *p;
-    struct diag d;
-    assert_int_equal(test_read_buf("hprof", "cut", text, n, &p, &d), P2P_OK);
-    assert_int_equal(d.warnings, 1);
+    unsigned w;
+    struct profile *p = test_read_buf_ok("hprof", "cut", text, n, NULL, &w);
+    assert_int_equal(w, 1);
     assert_int_equal(p->n_funcs, 5);
-    assert_ev(&func(p, "java.io.FileInputStream.readBytes")->ev, PEV_SAMPLES, 63);
-    assert_ev(&func(p, "demo.Parser.nextToken")->ev, PEV_SAMPLES, 38);
-    assert_ev(&p->ev, PEV_SAMPLES, 101);
-    assert_ev(&test_call(p, "demo.Parser.parse", "demo.Parser.nextToken")->ev, PEV_SAMPLES2, 63);
-    assert_ev(&test_call(p, "demo.Main.main", "demo.Worker.run")->ev, PEV_SAMPLES2, 63);
+    test_expect_ev(&test_fn(p, "java.io.FileInputStream.readBytes")->ev, PEV_SAMPLES, 63);
+    test_expect_ev(&test_fn(p, "demo.Parser.nextToken")->ev, PEV_SAMPLES, 38);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 101);
+    test_expect_ev(&test_call(p, "demo.Parser.parse", "demo.Parser.nextToken")->ev, PEV_SAMPLES2,
+                   63);
+    test_expect_ev(&test_call(p, "demo.Main.main", "demo.Worker.run")->ev, PEV_SAMPLES2, 63);
     assert_int_equal(test_func_maybe(p, "demo.Eval.eval"), SIZE_MAX);
     profile_free(p);
     free(text);
@@ -197,17 +144,17 @@ static void test_frames_and_table_quirks(void **state)
                   "\t4 \x0b 1%\t1%  5\t  9   x\n"   /* any whitespace separates */
                   "   5 1% 1% 3 -8 leaf\n");        /* negative trace: no match */
     unsigned w;
-    struct profile *p = read_ok(t, &w);
+    struct profile *p = test_read_ok("hprof", t, &w);
     free(t);
     assert_int_equal(w, 0);
     assert_int_equal(p->n_funcs, 3);
     assert_string_equal(p->funcs[0].name, "leaf");
     assert_string_equal(p->funcs[1].name, "root");
     assert_string_equal(p->funcs[2].name, "other");
-    assert_ev(&func(p, "leaf")->ev, PEV_SAMPLES, 14);
-    assert_ev(&p->ev, PEV_SAMPLES, 14);
-    assert_ev(&test_call(p, "root", "leaf")->ev, PEV_SAMPLES2, 10);
-    assert_ev(&test_call(p, "other", "leaf")->ev, PEV_SAMPLES2, 4);
+    test_expect_ev(&test_fn(p, "leaf")->ev, PEV_SAMPLES, 14);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 14);
+    test_expect_ev(&test_call(p, "root", "leaf")->ev, PEV_SAMPLES2, 10);
+    test_expect_ev(&test_call(p, "other", "leaf")->ev, PEV_SAMPLES2, 4);
     assert_null(test_call_maybe(p, "foo(bar)", "leaf"));
     profile_free(p);
 
@@ -215,12 +162,12 @@ static void test_frames_and_table_quirks(void **state)
     t = doc("TRACE 7:\n\tleaf(Leaf.java:Native method)\n\tfoo(bar)(X.java:1)\n"
             "\ta.b(x:y:12)trailing text\n\ta.b(x:y:12)trailing text\n",
             "   1 100.00% 100.00% 2 7 leaf\n");
-    p = read_ok(t, NULL);
+    p = test_read_ok("hprof", t, NULL);
     free(t);
     assert_int_equal(p->n_funcs, 3);
-    assert_ev(&test_call(p, "foo(bar)", "leaf")->ev, PEV_SAMPLES2, 2);
-    assert_ev(&test_call(p, "a.b", "foo(bar)")->ev, PEV_SAMPLES2, 2);
-    assert_ev(&test_call(p, "a.b", "a.b")->ev, PEV_SAMPLES2, 2);
+    test_expect_ev(&test_call(p, "foo(bar)", "leaf")->ev, PEV_SAMPLES2, 2);
+    test_expect_ev(&test_call(p, "a.b", "foo(bar)")->ev, PEV_SAMPLES2, 2);
+    test_expect_ev(&test_call(p, "a.b", "a.b")->ev, PEV_SAMPLES2, 2);
     profile_free(p);
 }
 
@@ -231,14 +178,14 @@ static void test_empty_method_name(void **state)
     (void)state;
     char *t = doc("TRACE 1:\n\t(A.java:1)\n\tcaller(B.java:2)\n\ttop(C.java:3)\n",
                   "   1 100.00% 100.00% 5 1 x\n");
-    struct profile *p = read_ok(t, NULL);
+    struct profile *p = test_read_ok("hprof", t, NULL);
     free(t);
-    assert_ev(&func(p, "")->ev, PEV_SAMPLES, 5);
-    assert_ev(&func(p, "caller")->ev, PEV_SAMPLES, 5);
-    assert_ev(&func(p, "top")->ev, PEV_SAMPLES, 0);
-    assert_ev(&p->ev, PEV_SAMPLES, 10);
+    test_expect_ev(&test_fn(p, "")->ev, PEV_SAMPLES, 5);
+    test_expect_ev(&test_fn(p, "caller")->ev, PEV_SAMPLES, 5);
+    test_expect_ev(&test_fn(p, "top")->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 10);
     assert_null(test_call_maybe(p, "caller", ""));
-    assert_ev(&test_call(p, "top", "caller")->ev, PEV_SAMPLES2, 5);
+    test_expect_ev(&test_call(p, "top", "caller")->ev, PEV_SAMPLES2, 5);
     profile_free(p);
 }
 
@@ -249,21 +196,21 @@ static void test_bad_last_frame(void **state)
     char *t = doc("TRACE 1:\n\tf(F.java:1)\n\tg(Native Method)\nTRACE 2:\n\th(H.java:1)\n",
                   "   1 50% 50% 1 1 f\n   2 50% 100% 2 2 h\n");
     unsigned w;
-    struct profile *p = read_ok(t, &w);
+    struct profile *p = test_read_ok("hprof", t, &w);
     free(t);
     assert_int_equal(w, 0);
     assert_int_equal(p->n_funcs, 2);
-    assert_ev(&func(p, "h")->ev, PEV_SAMPLES, 2);
+    test_expect_ev(&test_fn(p, "h")->ev, PEV_SAMPLES, 2);
     profile_free(p);
     /* Followed by more frames: traces 2 and 3 are lost, one warning. */
     t = doc("TRACE 1:\n\tf(F.java:1)\n\tg(Native Method)\n\tmain(M.java:1)\n"
             "TRACE 2:\n\th(H.java:1)\nTRACE 3:\n\tk(K.java:1)\n",
             "   1 50% 50% 1 1 f\n   2 50% 100% 2 2 h\n");
-    p = read_ok(t, &w);
+    p = test_read_ok("hprof", t, &w);
     free(t);
     assert_int_equal(w, 1);
     assert_int_equal(p->n_funcs, 1);
-    assert_ev(&p->ev, PEV_SAMPLES, 1);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 1);
     profile_free(p);
 }
 
@@ -275,7 +222,7 @@ static void test_interleaved_thread_line(void **state)
     char *t = doc("TRACE 1:\n\tf(F.java:1)\nTHREAD START (id = 2)\nTRACE 2:\n\th(H.java:1)\n",
                   "   1 50% 50% 1 1 f\n   2 50% 100% 2 2 h\n");
     unsigned w;
-    struct profile *p = read_ok(t, &w);
+    struct profile *p = test_read_ok("hprof", t, &w);
     free(t);
     assert_int_equal(w, 1);
     assert_int_equal(p->n_funcs, 1);
@@ -286,68 +233,66 @@ static void test_interleaved_thread_line(void **state)
 static void test_crlf_and_empty_table(void **state)
 {
     (void)state;
-    struct profile *p = read_ok("JAVA PROFILE 1.0.1\r\n--------\r\nTRACE 1:\r\n\tf(F.java:1)\r\n"
-                                "CPU SAMPLES BEGIN (total = 0)\r\nrank self\r\nCPU SAMPLES END\r\n",
-                                NULL);
+    struct profile *p =
+        test_read_ok("hprof",
+                     "JAVA PROFILE 1.0.1\r\n--------\r\nTRACE 1:\r\n\tf(F.java:1)\r\n"
+                     "CPU SAMPLES BEGIN (total = 0)\r\nrank self\r\nCPU SAMPLES END\r\n",
+                     NULL);
     assert_int_equal(p->n_funcs, 0);
-    assert_ev(&p->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 0);
     profile_free(p);
 }
 
 static void test_errors(void **state)
 {
     (void)state;
-    expect_error("", 0, "no \"--------\" line");
-    expect_error("JAVA PROFILE 1.0.1\nheader\n", 2, "no \"--------\" line");
-    expect_error("JAVA PROFILE 1.0.1\n--------\nTHREAD START\n", 3, "no TRACE record");
-    expect_error("--------\nTRACE 12\n", 2, "expected \"TRACE <number>:\"");
-    expect_error("--------\nTRACE x:\n", 2, "expected \"TRACE <number>:\"");
-    expect_error("--------\nTRACE 1: \n", 2, "expected \"TRACE <number>:\"");
-    expect_error("--------\nTRACE 99999999999999999999:\n", 2, "trace number out of range");
-    expect_error("--------\nTRACE 1:\n\tf(F.java:1)\nTHREAD END\n", 4,
-                 "no \"CPU SAMPLES BEGIN\" line");
-    expect_error("--------\nTRACE 1:\n\tf(F.java:1)\nCPU SAMPLES BEGIN\nrank\n", 5,
-                 "unexpected end of input in the CPU samples table");
-    expect_error("--------\nTRACE 1:\n\tf(F.java:1)\nCPU SAMPLES BEGIN\n", 4,
-                 "unexpected end of input in the CPU samples table");
-    expect_error("--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% 3 1\n", 5,
-                 "expected 6 fields (rank self accum count trace method), found 5");
-    expect_error("--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% 3 1 m extra\n", 5,
-                 "found more than 6");
-    expect_error("--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n\n", 5, "found 0");
-    expect_error("--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% 3x 1 m\n", 5,
-                 "bad sample count \"3x\"");
-    expect_error("--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% _3 1 m\n", 5,
-                 "bad sample count");
-    expect_error("--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% 3_ 1 m\n", 5,
-                 "bad sample count");
-    expect_error("--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% 3__0 1 m\n", 5,
-                 "bad sample count");
-    expect_error("--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% 3 0x1 m\n", 5,
-                 "bad trace number \"0x1\"");
-    expect_error("--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% "
-                 "99999999999999999999 1 m\n",
-                 5, "bad sample count");
+    test_read_fails("hprof", "", 0, "no \"--------\" line");
+    test_read_fails("hprof", "JAVA PROFILE 1.0.1\nheader\n", 2, "no \"--------\" line");
+    test_read_fails("hprof", "JAVA PROFILE 1.0.1\n--------\nTHREAD START\n", 3, "no TRACE record");
+    test_read_fails("hprof", "--------\nTRACE 12\n", 2, "expected \"TRACE <number>:\"");
+    test_read_fails("hprof", "--------\nTRACE x:\n", 2, "expected \"TRACE <number>:\"");
+    test_read_fails("hprof", "--------\nTRACE 1: \n", 2, "expected \"TRACE <number>:\"");
+    test_read_fails("hprof", "--------\nTRACE 99999999999999999999:\n", 2,
+                    "trace number out of range");
+    test_read_fails("hprof", "--------\nTRACE 1:\n\tf(F.java:1)\nTHREAD END\n", 4,
+                    "no \"CPU SAMPLES BEGIN\" line");
+    test_read_fails("hprof", "--------\nTRACE 1:\n\tf(F.java:1)\nCPU SAMPLES BEGIN\nrank\n", 5,
+                    "unexpected end of input in the CPU samples table");
+    test_read_fails("hprof", "--------\nTRACE 1:\n\tf(F.java:1)\nCPU SAMPLES BEGIN\n", 4,
+                    "unexpected end of input in the CPU samples table");
+    test_read_fails("hprof", "--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% 3 1\n", 5,
+                    "expected 6 fields (rank self accum count trace method), found 5");
+    test_read_fails("hprof", "--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% 3 1 m extra\n",
+                    5, "found more than 6");
+    test_read_fails("hprof", "--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n\n", 5, "found 0");
+    test_read_fails("hprof", "--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% 3x 1 m\n", 5,
+                    "bad sample count \"3x\"");
+    test_read_fails("hprof", "--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% _3 1 m\n", 5,
+                    "bad sample count");
+    test_read_fails("hprof", "--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% 3_ 1 m\n", 5,
+                    "bad sample count");
+    test_read_fails("hprof", "--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% 3__0 1 m\n", 5,
+                    "bad sample count");
+    test_read_fails("hprof", "--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% 3 0x1 m\n", 5,
+                    "bad trace number \"0x1\"");
+    test_read_fails("hprof",
+                    "--------\nTRACE 1:\nCPU SAMPLES BEGIN\nrank\n 1 1% 1% "
+                    "99999999999999999999 1 m\n",
+                    5, "bad sample count");
     /* A NUL byte is refused by the line reader. */
     static const char nul[] = "--------\nTRACE 1:\n\tf\0(F.java:1)\n";
-    struct profile *p;
-    struct diag d;
-    assert_int_equal(test_read_buf("hprof", "nul", nul, sizeof(nul) - 1, &p, &d), P2P_ERR_PARSE);
-    assert_int_equal(d.pos, 3);
+    test_buf_fails("hprof", "nul", nul, sizeof(nul) - 1, DIAG_LINE, 3, NULL);
 }
 
 static void test_usage(void **state)
 {
     (void)state;
-    struct input *in[2] = {input_new_buffer("a", "x", 1), input_new_buffer("b", "x", 1)};
-    struct profile *p = (struct profile *)1;
+    static const char *const names[] = {"a", "b"}, *const texts[] = {"x", "x"};
+    struct profile *p;
     struct diag d;
-    diag_init(&d);
-    assert_false(reader_find("hprof")->multi);
-    assert_int_equal(reader_find("hprof")->read(in, 2, NULL, &p, &d), P2P_ERR_USAGE);
+    assert_false(test_reader("hprof")->multi);
+    assert_int_equal(test_read_strs("hprof", names, texts, 2, &p, &d), P2P_ERR_USAGE);
     assert_null(p);
-    input_free(in[0]);
-    input_free(in[1]);
 }
 
 int main(void)

@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,72 +19,19 @@
 #include "reader.h"
 #include "testutil.h"
 
-static void assert_ev(const struct prof_events *e, enum prof_event k, double v)
-{
-    assert_true(ev_has(e, k));
-    if (fabs(ev_get(e, k) - v) > 1e-9 * (fabs(v) > 1 ? fabs(v) : 1)) {
-        print_error("event %d is %.17g, expected %.17g\n", (int)k, ev_get(e, k), v);
-        fail();
-    }
-}
-
-static const struct prof_func *func(const struct profile *p, const char *name)
-{
-    return &p->funcs[test_func(p, name)];
-}
-
-/* Read `text`, expect a parse error at `line` whose message contains `needle`. */
-static void expect_error(const char *text, uint64_t line, const char *needle)
-{
-    struct profile *p = (struct profile *)1;
-    struct diag d;
-    enum p2p_status st = test_read_str("json", text, &p, &d);
-    if (st != P2P_ERR_PARSE || !strstr(d.msg, needle) || d.pos != line) {
-        print_error("input %s\n gave status %d, line %llu, message '%s'; expected line %llu "
-                    "and '%s'\n",
-                    text, (int)st, (unsigned long long)d.pos, d.msg, (unsigned long long)line,
-                    needle);
-        fail();
-    }
-    assert_null(p);
-    assert_string_equal(d.file, "test");
-}
-
-static struct profile *read_ok(const char *text)
-{
-    struct profile *p = NULL;
-    struct diag d;
-    enum p2p_status st = test_read_str("json", text, &p, &d);
-    if (st != P2P_OK) {
-        print_error("unexpected error: line %llu: %s\n", (unsigned long long)d.pos, d.msg);
-        fail();
-    }
-    assert_non_null(p);
-    return p;
-}
-
-static int sniff_str(const char *s)
-{
-    return reader_find("json")->sniff((const unsigned char *)s, strlen(s));
-}
-
 static void test_sniff(void **state)
 {
     (void)state;
-    char *path = test_path("tests/fixtures/json/linetrace.json");
-    size_t n;
-    char *text = test_slurp(path, &n);
-    assert_int_equal(reader_find("json")->sniff((const unsigned char *)text, n), 95);
-    free(text);
-    free(path);
-    assert_int_equal(sniff_str("\n  {\"version\": 0, \"functions\": [], \"events\": []}"), 95);
-    assert_int_equal(sniff_str("{\"version\": 0"), 50);
-    assert_true(sniff_str("{\"traceEvents\": []}") <= 10);
-    assert_int_equal(sniff_str("[{\"callchain\": [0]}]"), 0);
-    assert_int_equal(sniff_str("version: 1\ncreator: callgrind-3.19.0\n"), 0);
-    assert_int_equal(sniff_str("main;foo;bar 12\n"), 0);
-    assert_int_equal(sniff_str("Flat profile:\n"), 0);
-    assert_int_equal(sniff_str(""), 0);
+    assert_int_equal(test_sniff_file("json", "tests/fixtures/json/linetrace.json"), 95);
+    assert_int_equal(
+        test_sniff_str("json", "\n  {\"version\": 0, \"functions\": [], \"events\": []}"), 95);
+    assert_int_equal(test_sniff_str("json", "{\"version\": 0"), 50);
+    assert_true(test_sniff_str("json", "{\"traceEvents\": []}") <= 10);
+    assert_int_equal(test_sniff_str("json", "[{\"callchain\": [0]}]"), 0);
+    assert_int_equal(test_sniff_str("json", "version: 1\ncreator: callgrind-3.19.0\n"), 0);
+    assert_int_equal(test_sniff_str("json", "main;foo;bar 12\n"), 0);
+    assert_int_equal(test_sniff_str("json", "Flat profile:\n"), 0);
+    assert_int_equal(test_sniff_str("json", ""), 0);
 }
 
 /* The fixture: functions main work leaf ping pong helper (ids 0..5). */
@@ -105,24 +51,21 @@ static void test_fixture(void **state)
         assert_string_equal(f->name, names[i]);
         assert_string_equal(f->module, "linetrace.py");
         assert_null(f->process);
-        assert_ev(&f->ev, PEV_SAMPLES, samples[i]);
+        test_expect_ev(&f->ev, PEV_SAMPLES, samples[i]);
         assert_true(f->has_called);
         assert_true(f->called == called[i]);
         assert_false(ev_has(&f->ev, PEV_TIME_RATIO));
     }
-    assert_ev(&p->ev, PEV_SAMPLES, 75);
-    assert_ev(&test_call(p, "main", "work")->ev, PEV_SAMPLES2, 68);
-    assert_ev(&test_call(p, "work", "leaf")->ev, PEV_SAMPLES2, 18);
-    assert_ev(&test_call(p, "work", "ping")->ev, PEV_SAMPLES2, 30);
-    assert_ev(&test_call(p, "ping", "pong")->ev, PEV_SAMPLES2, 46);
-    assert_ev(&test_call(p, "pong", "ping")->ev, PEV_SAMPLES2, 42);
-    assert_ev(&test_call(p, "ping", "leaf")->ev, PEV_SAMPLES2, 14);
-    assert_ev(&test_call(p, "work", "helper")->ev, PEV_SAMPLES2, 12);
-    assert_ev(&test_call(p, "helper", "leaf")->ev, PEV_SAMPLES2, 10);
-    size_t n_calls = 0;
-    for (size_t i = 0; i < p->n_funcs; i++)
-        n_calls += p->funcs[i].n_calls;
-    assert_int_equal(n_calls, 8);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 75);
+    test_expect_ev(&test_call(p, "main", "work")->ev, PEV_SAMPLES2, 68);
+    test_expect_ev(&test_call(p, "work", "leaf")->ev, PEV_SAMPLES2, 18);
+    test_expect_ev(&test_call(p, "work", "ping")->ev, PEV_SAMPLES2, 30);
+    test_expect_ev(&test_call(p, "ping", "pong")->ev, PEV_SAMPLES2, 46);
+    test_expect_ev(&test_call(p, "pong", "ping")->ev, PEV_SAMPLES2, 42);
+    test_expect_ev(&test_call(p, "ping", "leaf")->ev, PEV_SAMPLES2, 14);
+    test_expect_ev(&test_call(p, "work", "helper")->ev, PEV_SAMPLES2, 12);
+    test_expect_ev(&test_call(p, "helper", "leaf")->ev, PEV_SAMPLES2, 10);
+    assert_int_equal(test_total_calls(p), 8);
     assert_false(ev_has(&test_call(p, "main", "work")->ev, PEV_CALLS));
     profile_free(p);
 }
@@ -131,26 +74,28 @@ static void test_fixture(void **state)
 static void test_cycle_example(void **state)
 {
     (void)state;
-    struct profile *p =
-        read_ok("{\"version\": 0, \"functions\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": "
-                "\"c\"}, {\"name\": \"d\"}, {\"name\": \"e\"}, {\"name\": \"f\"}],\n"
-                " \"events\": [{\"callchain\": [5, 2, 1, 0], \"cost\": [1]},\n"
-                "            {\"callchain\": [4, 1, 2, 0], \"cost\": [1]}]}");
+    struct profile *p = test_read_ok(
+        "json",
+        "{\"version\": 0, \"functions\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": "
+        "\"c\"}, {\"name\": \"d\"}, {\"name\": \"e\"}, {\"name\": \"f\"}],\n"
+        " \"events\": [{\"callchain\": [5, 2, 1, 0], \"cost\": [1]},\n"
+        "            {\"callchain\": [4, 1, 2, 0], \"cost\": [1]}]}",
+        NULL);
     assert_int_equal(p->n_funcs, 6);
-    assert_ev(&func(p, "f")->ev, PEV_SAMPLES, 1);
-    assert_ev(&func(p, "e")->ev, PEV_SAMPLES, 1);
-    assert_ev(&func(p, "a")->ev, PEV_SAMPLES, 0);
-    assert_ev(&func(p, "d")->ev, PEV_SAMPLES, 0);
-    assert_ev(&p->ev, PEV_SAMPLES, 2);
-    assert_true(func(p, "e")->called == 1 && func(p, "f")->called == 1);
-    assert_true(func(p, "a")->called == 0 && func(p, "b")->called == 0);
+    test_expect_ev(&test_fn(p, "f")->ev, PEV_SAMPLES, 1);
+    test_expect_ev(&test_fn(p, "e")->ev, PEV_SAMPLES, 1);
+    test_expect_ev(&test_fn(p, "a")->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&test_fn(p, "d")->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 2);
+    assert_true(test_fn(p, "e")->called == 1 && test_fn(p, "f")->called == 1);
+    assert_true(test_fn(p, "a")->called == 0 && test_fn(p, "b")->called == 0);
     static const char *const calls[][2] = {{"a", "b"}, {"c", "f"}, {"b", "c"},
                                            {"a", "c"}, {"b", "e"}, {"c", "b"}};
     for (size_t i = 0; i < P2P_ARRAY_LEN(calls); i++)
-        assert_ev(&test_call(p, calls[i][0], calls[i][1])->ev, PEV_SAMPLES2, 1);
+        test_expect_ev(&test_call(p, calls[i][0], calls[i][1])->ev, PEV_SAMPLES2, 1);
     /* Insertion order of a's calls: a->b first (first event), then a->c. */
-    assert_int_equal(func(p, "a")->n_calls, 2);
-    assert_int_equal(func(p, "a")->calls[0].callee, test_func(p, "b"));
+    assert_int_equal(test_fn(p, "a")->n_calls, 2);
+    assert_int_equal(test_fn(p, "a")->calls[0].callee, test_func(p, "b"));
     assert_null(test_call_maybe(p, "d", "a"));
     profile_free(p);
 }
@@ -160,18 +105,20 @@ static void test_cycle_example(void **state)
 static void test_recursion_example(void **state)
 {
     (void)state;
-    struct profile *p =
-        read_ok("{\"version\": 0, \"functions\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": "
-                "\"c\"}], \"events\": [{\"callchain\": [1, 0, 1, 0], \"cost\": [3]}, "
-                "{\"callchain\": [2, 1, 0], \"cost\": [1]}]}");
-    assert_ev(&func(p, "b")->ev, PEV_SAMPLES, 3);
-    assert_ev(&func(p, "c")->ev, PEV_SAMPLES, 1);
-    assert_ev(&func(p, "a")->ev, PEV_SAMPLES, 0);
-    assert_ev(&p->ev, PEV_SAMPLES, 4);
-    assert_ev(&test_call(p, "a", "b")->ev, PEV_SAMPLES2, 7);
-    assert_ev(&test_call(p, "b", "a")->ev, PEV_SAMPLES2, 3);
-    assert_ev(&test_call(p, "b", "c")->ev, PEV_SAMPLES2, 1);
-    assert_true(func(p, "b")->called == 1);
+    struct profile *p = test_read_ok(
+        "json",
+        "{\"version\": 0, \"functions\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": "
+        "\"c\"}], \"events\": [{\"callchain\": [1, 0, 1, 0], \"cost\": [3]}, "
+        "{\"callchain\": [2, 1, 0], \"cost\": [1]}]}",
+        NULL);
+    test_expect_ev(&test_fn(p, "b")->ev, PEV_SAMPLES, 3);
+    test_expect_ev(&test_fn(p, "c")->ev, PEV_SAMPLES, 1);
+    test_expect_ev(&test_fn(p, "a")->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 4);
+    test_expect_ev(&test_call(p, "a", "b")->ev, PEV_SAMPLES2, 7);
+    test_expect_ev(&test_call(p, "b", "a")->ev, PEV_SAMPLES2, 3);
+    test_expect_ev(&test_call(p, "b", "c")->ev, PEV_SAMPLES2, 1);
+    assert_true(test_fn(p, "b")->called == 1);
     profile_free(p);
 }
 
@@ -179,30 +126,34 @@ static void test_recursion_example(void **state)
 static void test_zero_costs_and_self_call(void **state)
 {
     (void)state;
-    struct profile *p = read_ok(
+    struct profile *p = test_read_ok(
+        "json",
         "{\"version\": 0, \"functions\": [{\"name\": \"main\"}, {\"name\": \"a\"}, {\"name\": "
         "\"b\"}], \"events\": [{\"callchain\": [1, 0], \"cost\": [0]}, {\"callchain\": [2, 2, "
-        "0], \"cost\": [0.0]}]}");
-    assert_ev(&p->ev, PEV_SAMPLES, 0);
-    assert_ev(&func(p, "a")->ev, PEV_SAMPLES, 0);
-    assert_ev(&test_call(p, "main", "a")->ev, PEV_SAMPLES2, 0);
-    assert_ev(&test_call(p, "b", "b")->ev, PEV_SAMPLES2, 0);
-    assert_ev(&test_call(p, "main", "b")->ev, PEV_SAMPLES2, 0);
+        "0], \"cost\": [0.0]}]}",
+        NULL);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&test_fn(p, "a")->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&test_call(p, "main", "a")->ev, PEV_SAMPLES2, 0);
+    test_expect_ev(&test_call(p, "b", "b")->ev, PEV_SAMPLES2, 0);
+    test_expect_ev(&test_call(p, "main", "b")->ev, PEV_SAMPLES2, 0);
     profile_free(p);
 }
 
 static void test_module_process(void **state)
 {
     (void)state;
-    struct profile *p =
-        read_ok("{\"functions\": [{\"name\": \"f\", \"module\": null, \"process\": \"app\"},\n"
-                " {\"module\": \"\", \"name\": \"g\", \"extra\": {\"x\": [1, {\"y\": null}]}}],\n"
-                " \"events\": [], \"costs\": [\"ignored\"], \"version\": 0}");
-    assert_null(func(p, "f")->module);
-    assert_string_equal(func(p, "f")->process, "app");
-    assert_string_equal(func(p, "g")->module, "");
-    assert_null(func(p, "g")->process);
-    assert_ev(&p->ev, PEV_SAMPLES, 0);
+    struct profile *p = test_read_ok(
+        "json",
+        "{\"functions\": [{\"name\": \"f\", \"module\": null, \"process\": \"app\"},\n"
+        " {\"module\": \"\", \"name\": \"g\", \"extra\": {\"x\": [1, {\"y\": null}]}}],\n"
+        " \"events\": [], \"costs\": [\"ignored\"], \"version\": 0}",
+        NULL);
+    assert_null(test_fn(p, "f")->module);
+    assert_string_equal(test_fn(p, "f")->process, "app");
+    assert_string_equal(test_fn(p, "g")->module, "");
+    assert_null(test_fn(p, "g")->process);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 0);
     profile_free(p);
 }
 
@@ -211,13 +162,15 @@ static void test_duplicate_keys(void **state)
 {
     (void)state;
     struct profile *p =
-        read_ok("{\"version\": 1, \"functions\": 5, \"events\": [{\"callchain\": [9]}],\n"
-                " \"functions\": [{\"name\": 3, \"name\": \"x\"}, {\"name\": \"y\"}],\n"
-                " \"events\": [{\"callchain\": [\"bad\"], \"cost\": [], \"callchain\": [1, 0],"
-                " \"cost\": [2, \"unused\"]}], \"version\": 0}");
+        test_read_ok("json",
+                     "{\"version\": 1, \"functions\": 5, \"events\": [{\"callchain\": [9]}],\n"
+                     " \"functions\": [{\"name\": 3, \"name\": \"x\"}, {\"name\": \"y\"}],\n"
+                     " \"events\": [{\"callchain\": [\"bad\"], \"cost\": [], \"callchain\": [1, 0],"
+                     " \"cost\": [2, \"unused\"]}], \"version\": 0}",
+                     NULL);
     assert_int_equal(p->n_funcs, 2);
-    assert_ev(&func(p, "y")->ev, PEV_SAMPLES, 2);
-    assert_ev(&test_call(p, "x", "y")->ev, PEV_SAMPLES2, 2);
+    test_expect_ev(&test_fn(p, "y")->ev, PEV_SAMPLES, 2);
+    test_expect_ev(&test_call(p, "x", "y")->ev, PEV_SAMPLES2, 2);
     profile_free(p);
 }
 
@@ -226,18 +179,20 @@ static void test_duplicate_keys(void **state)
 static void test_python_quirks(void **state)
 {
     (void)state;
-    struct profile *p = read_ok(
+    struct profile *p = test_read_ok(
+        "json",
         "{\"version\": 0.0, \"functions\": [{\"name\": \"a\"}, {\"name\": \"b\"}], \"events\": "
         "[{\"callchain\": [1.0, false], \"cost\": [true]}, {\"callchain\": [true], \"cost\": "
-        "[2.5e0]}]}");
-    assert_ev(&func(p, "b")->ev, PEV_SAMPLES, 3.5);
-    assert_ev(&test_call(p, "a", "b")->ev, PEV_SAMPLES2, 1);
-    assert_true(func(p, "b")->called == 2);
+        "[2.5e0]}]}",
+        NULL);
+    test_expect_ev(&test_fn(p, "b")->ev, PEV_SAMPLES, 3.5);
+    test_expect_ev(&test_call(p, "a", "b")->ev, PEV_SAMPLES2, 1);
+    assert_true(test_fn(p, "b")->called == 2);
     profile_free(p);
-    p = read_ok("{\"version\": false, \"functions\": {}, \"events\": \"\"}");
+    p = test_read_ok("json", "{\"version\": false, \"functions\": {}, \"events\": \"\"}", NULL);
     assert_int_equal(p->n_funcs, 0);
     profile_free(p);
-    p = read_ok("{\"version\": -0, \"functions\": \"\", \"events\": {}}");
+    p = test_read_ok("json", "{\"version\": -0, \"functions\": \"\", \"events\": {}}", NULL);
     assert_int_equal(p->n_funcs, 0);
     profile_free(p);
 }
@@ -245,10 +200,12 @@ static void test_python_quirks(void **state)
 static void test_string_escapes(void **state)
 {
     (void)state;
-    struct profile *p =
-        read_ok("{\"version\": 0, \"functions\": [{\"name\": \"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" "
-                "\\\\ \\/ \\t\\n\\r\\b\\f \\u20AC\"}, {\"name\": \"\xc3\xa9t\xc3\xa9\"}], "
-                "\"events\": [{\"callchain\": [0], \"cost\": [1]}]}");
+    struct profile *p = test_read_ok(
+        "json",
+        "{\"version\": 0, \"functions\": [{\"name\": \"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" "
+        "\\\\ \\/ \\t\\n\\r\\b\\f \\u20AC\"}, {\"name\": \"\xc3\xa9t\xc3\xa9\"}], "
+        "\"events\": [{\"callchain\": [0], \"cost\": [1]}]}",
+        NULL);
     assert_string_equal(p->funcs[0].name,
                         "caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\" \\ / \t\n\r\b\f \xe2\x82\xac");
     assert_string_equal(p->funcs[1].name, "\xc3\xa9t\xc3\xa9");
@@ -259,7 +216,8 @@ static void test_bom_accepted(void **state)
 {
     (void)state;
     /* input.c drops a UTF-8 byte-order mark (gprof2dot would fail on it). */
-    struct profile *p = read_ok("\xef\xbb\xbf{\"version\": 0, \"functions\": [], \"events\": []}");
+    struct profile *p = test_read_ok(
+        "json", "\xef\xbb\xbf{\"version\": 0, \"functions\": [], \"events\": []}", NULL);
     assert_int_equal(p->n_funcs, 0);
     profile_free(p);
 }
@@ -267,46 +225,49 @@ static void test_bom_accepted(void **state)
 static void test_syntax_errors(void **state)
 {
     (void)state;
-    expect_error("", 1, "expected a JSON value, found end of input");
-    expect_error("  \n\n", 3, "end of input");
-    expect_error("{\"version\": NaN}", 1, "NaN is not a valid JSON number");
-    expect_error("{\n\"version\":\n Infinity}", 3, "Infinity is not a valid");
-    expect_error("{\"version\": -Infinity}", 1, "-Infinity is not a valid");
-    expect_error("{\"version\": 1e400}", 1, "number out of range");
-    expect_error("{\"version\": -1e400}", 1, "number out of range");
-    expect_error("{\"version\": 0} x", 1, "unexpected data after the JSON value (column 16)");
-    expect_error("{\"version\": 0}{}", 1, "unexpected data");
-    expect_error("{\"version\": 01}", 1, "expected ',' or '}'");
-    expect_error("{\"version\": 1.}", 1, "digit after the decimal point");
-    expect_error("{\"version\": -}", 1, "digit after '-'");
-    expect_error("{\"version\": 1e+}", 1, "digit in the exponent");
-    expect_error("{\"version\": +1}", 1, "expected a JSON value");
-    expect_error("{\"version\": tru}", 1, "expected a JSON value");
-    expect_error("{\"version\": 0,}", 1, "expected a string as object key");
-    expect_error("{\"a\": [1,]}", 1, "expected a JSON value");
-    expect_error("{\"a\" 1}", 1, "expected ':'");
-    expect_error("{'a': 1}", 1, "expected a string as object key");
-    expect_error("{\"a\": [1, 2}", 1, "expected ',' or ']'");
-    expect_error("{\"a\": [1, 2]", 1, "end of input inside an object");
-    expect_error("{\"a\": [1,\r\n 2", 2, "end of input inside an array");
-    expect_error("{\"a\": \"abc", 1, "unterminated string");
-    expect_error("{\"a\": \"ab\nc\"}", 1, "control character 0x0a");
-    expect_error("{\"a\": \"\\x\"}", 1, "invalid escape \\x");
-    expect_error("{\"a\": \"\\u12\"}", 1, "four hex digits");
-    expect_error("{\"a\": \"\\ud800\"}", 1, "unpaired high surrogate");
-    expect_error("{\"a\": \"\\ud800\\u0041\"}", 1, "unpaired high surrogate");
-    expect_error("{\"a\": \"\\udc00\"}", 1, "unpaired low surrogate");
-    expect_error("{\"a\": \"\xff\"}", 1, "invalid UTF-8");
-    expect_error("{\"a\": \"\xc0\xaf\"}", 1, "invalid UTF-8");         /* overlong '/' */
-    expect_error("{\"a\": \"\xed\xa0\x80\"}", 1, "invalid UTF-8");     /* encoded surrogate */
-    expect_error("{\"a\": \"\xf4\x90\x80\x80\"}", 1, "invalid UTF-8"); /* above U+10FFFF */
-    expect_error("{\"a\": \"\xe2\x82\"}", 1, "invalid UTF-8");         /* truncated */
-    expect_error("{\"a\": \xc3\xa9}", 1, "expected a JSON value");
+    test_read_fails("json", "", 1, "expected a JSON value, found end of input");
+    test_read_fails("json", "  \n\n", 3, "end of input");
+    test_read_fails("json", "{\"version\": NaN}", 1, "NaN is not a valid JSON number");
+    test_read_fails("json", "{\n\"version\":\n Infinity}", 3, "Infinity is not a valid");
+    test_read_fails("json", "{\"version\": -Infinity}", 1, "-Infinity is not a valid");
+    test_read_fails("json", "{\"version\": 1e400}", 1, "number out of range");
+    test_read_fails("json", "{\"version\": -1e400}", 1, "number out of range");
+    test_read_fails("json", "{\"version\": 0} x", 1,
+                    "unexpected data after the JSON value (column 16)");
+    test_read_fails("json", "{\"version\": 0}{}", 1, "unexpected data");
+    test_read_fails("json", "{\"version\": 01}", 1, "expected ',' or '}'");
+    test_read_fails("json", "{\"version\": 1.}", 1, "digit after the decimal point");
+    test_read_fails("json", "{\"version\": -}", 1, "digit after '-'");
+    test_read_fails("json", "{\"version\": 1e+}", 1, "digit in the exponent");
+    test_read_fails("json", "{\"version\": +1}", 1, "expected a JSON value");
+    test_read_fails("json", "{\"version\": tru}", 1, "expected a JSON value");
+    test_read_fails("json", "{\"version\": 0,}", 1, "expected a string as object key");
+    test_read_fails("json", "{\"a\": [1,]}", 1, "expected a JSON value");
+    test_read_fails("json", "{\"a\" 1}", 1, "expected ':'");
+    test_read_fails("json", "{'a': 1}", 1, "expected a string as object key");
+    test_read_fails("json", "{\"a\": [1, 2}", 1, "expected ',' or ']'");
+    test_read_fails("json", "{\"a\": [1, 2]", 1, "end of input inside an object");
+    test_read_fails("json", "{\"a\": [1,\r\n 2", 2, "end of input inside an array");
+    test_read_fails("json", "{\"a\": \"abc", 1, "unterminated string");
+    test_read_fails("json", "{\"a\": \"ab\nc\"}", 1, "control character 0x0a");
+    test_read_fails("json", "{\"a\": \"\\x\"}", 1, "invalid escape \\x");
+    test_read_fails("json", "{\"a\": \"\\u12\"}", 1, "four hex digits");
+    test_read_fails("json", "{\"a\": \"\\ud800\"}", 1, "unpaired high surrogate");
+    test_read_fails("json", "{\"a\": \"\\ud800\\u0041\"}", 1, "unpaired high surrogate");
+    test_read_fails("json", "{\"a\": \"\\udc00\"}", 1, "unpaired low surrogate");
+    test_read_fails("json", "{\"a\": \"\xff\"}", 1, "invalid UTF-8");
+    test_read_fails("json", "{\"a\": \"\xc0\xaf\"}", 1, "invalid UTF-8"); /* overlong '/' */
+    test_read_fails("json", "{\"a\": \"\xed\xa0\x80\"}", 1,
+                    "invalid UTF-8"); /* encoded surrogate */
+    test_read_fails("json", "{\"a\": \"\xf4\x90\x80\x80\"}", 1,
+                    "invalid UTF-8");                                     /* above U+10FFFF */
+    test_read_fails("json", "{\"a\": \"\xe2\x82\"}", 1, "invalid UTF-8"); /* truncated */
+    test_read_fails("json", "{\"a\": \xc3\xa9}", 1, "expected a JSON value");
     /* A number longer than parse_double takes. */
     char big[300] = "{\"version\": 0.";
     memset(big + strlen(big), '1', 200);
     strcat(big, "}");
-    expect_error(big, 1, "number too long");
+    test_read_fails("json", big, 1, "number too long");
 }
 
 static void test_nesting_cap(void **state)
@@ -316,75 +277,83 @@ static void test_nesting_cap(void **state)
     char *s = malloc(depth + 1);
     memset(s, '[', depth);
     s[depth] = '\0';
-    expect_error(s, 1, "nested deeper than 512 levels");
+    test_read_fails("json", s, 1, "nested deeper than 512 levels");
     /* 512 levels are fine for the tokenizer (the document is then not an object). */
     memset(s, '[', 512);
     memset(s + 512, ']', 512);
     s[1024] = '\0';
-    expect_error(s, 1, "expected a JSON object at the top level");
+    test_read_fails("json", s, 1, "expected a JSON object at the top level");
     free(s);
 }
 
 static void test_schema_errors(void **state)
 {
     (void)state;
-    expect_error("[]", 1, "expected a JSON object at the top level");
-    expect_error("\"x\"", 1, "expected a JSON object at the top level");
-    expect_error("{\"functions\": [], \"events\": []}", 0, "no \"version\"");
-    expect_error("{\"version\": 1, \"functions\": [], \"events\": []}", 1,
-                 "unsupported \"version\"");
-    expect_error("{\"version\": \"0\", \"functions\": [], \"events\": []}", 1,
-                 "unsupported \"version\"");
-    expect_error("{\"version\": true, \"functions\": [], \"events\": []}", 1,
-                 "unsupported \"version\"");
-    expect_error("{\"version\": 0, \"events\": []}", 0, "no \"functions\"");
-    expect_error("{\"version\": 0, \"functions\": []}", 0, "no \"events\"");
-    expect_error("{\"version\": 0, \"functions\": null, \"events\": []}", 1,
-                 "\"functions\" must be an array, not null");
-    expect_error("{\"version\": 0, \"functions\": \"ab\", \"events\": []}", 1,
-                 "\"functions\" must be an array, not a string");
-    expect_error("{\"version\": 0, \"functions\": {\"0\": {}}, \"events\": []}", 1,
-                 "\"functions\" must be an array, not an object");
-    expect_error("{\"version\": 0, \"functions\": [], \"events\": 3}", 1,
-                 "\"events\" must be an array, not a number");
-    expect_error("{\"version\": 0,\n\"functions\": [{\"name\": \"a\"},\n[]], \"events\": []}", 3,
-                 "function 1 must be an object, not an array");
-    expect_error("{\"version\": 0, \"functions\": [\n{\"module\": \"m\"}], \"events\": []}", 2,
-                 "function 0 has no \"name\"");
-    expect_error("{\"version\": 0, \"functions\": [{\"name\":\n null}], \"events\": []}", 2,
-                 "the \"name\" of function 0 must be a string, not null");
-    expect_error("{\"version\": 0, \"functions\": [{\"name\": \"a\", \"module\": 1}], "
-                 "\"events\": []}",
-                 1, "the \"module\" of function 0 must be a string, not a number");
-    expect_error("{\"version\": 0, \"functions\": [{\"name\": \"a\", \"process\": []}], "
-                 "\"events\": []}",
-                 1, "the \"process\" of function 0 must be a string, not an array");
-    expect_error("{\"version\": 0, \"functions\": [{\"name\": \"a\\u0000b\"}], \"events\": []}", 1,
-                 "contains a NUL character");
+    test_read_fails("json", "[]", 1, "expected a JSON object at the top level");
+    test_read_fails("json", "\"x\"", 1, "expected a JSON object at the top level");
+    test_read_fails("json", "{\"functions\": [], \"events\": []}", 0, "no \"version\"");
+    test_read_fails("json", "{\"version\": 1, \"functions\": [], \"events\": []}", 1,
+                    "unsupported \"version\"");
+    test_read_fails("json", "{\"version\": \"0\", \"functions\": [], \"events\": []}", 1,
+                    "unsupported \"version\"");
+    test_read_fails("json", "{\"version\": true, \"functions\": [], \"events\": []}", 1,
+                    "unsupported \"version\"");
+    test_read_fails("json", "{\"version\": 0, \"events\": []}", 0, "no \"functions\"");
+    test_read_fails("json", "{\"version\": 0, \"functions\": []}", 0, "no \"events\"");
+    test_read_fails("json", "{\"version\": 0, \"functions\": null, \"events\": []}", 1,
+                    "\"functions\" must be an array, not null");
+    test_read_fails("json", "{\"version\": 0, \"functions\": \"ab\", \"events\": []}", 1,
+                    "\"functions\" must be an array, not a string");
+    test_read_fails("json", "{\"version\": 0, \"functions\": {\"0\": {}}, \"events\": []}", 1,
+                    "\"functions\" must be an array, not an object");
+    test_read_fails("json", "{\"version\": 0, \"functions\": [], \"events\": 3}", 1,
+                    "\"events\" must be an array, not a number");
+    test_read_fails("json",
+                    "{\"version\": 0,\n\"functions\": [{\"name\": \"a\"},\n[]], \"events\": []}", 3,
+                    "function 1 must be an object, not an array");
+    test_read_fails("json",
+                    "{\"version\": 0, \"functions\": [\n{\"module\": \"m\"}], \"events\": []}", 2,
+                    "function 0 has no \"name\"");
+    test_read_fails("json", "{\"version\": 0, \"functions\": [{\"name\":\n null}], \"events\": []}",
+                    2, "the \"name\" of function 0 must be a string, not null");
+    test_read_fails("json",
+                    "{\"version\": 0, \"functions\": [{\"name\": \"a\", \"module\": 1}], "
+                    "\"events\": []}",
+                    1, "the \"module\" of function 0 must be a string, not a number");
+    test_read_fails("json",
+                    "{\"version\": 0, \"functions\": [{\"name\": \"a\", \"process\": []}], "
+                    "\"events\": []}",
+                    1, "the \"process\" of function 0 must be a string, not an array");
+    test_read_fails("json",
+                    "{\"version\": 0, \"functions\": [{\"name\": \"a\\u0000b\"}], \"events\": []}",
+                    1, "contains a NUL character");
     /* Events. */
     const char *fn = "{\"version\": 0, \"functions\": [{\"name\": \"a\"}, {\"name\": \"b\"}],\n";
     char buf[512];
 #define EV(s) (snprintf(buf, sizeof(buf), "%s\"events\": [\n%s]}", fn, s), buf)
-    expect_error(EV("5"), 3, "event 0 must be an object, not a number");
-    expect_error(EV("{\"cost\": [1]}"), 3, "event 0 has no \"callchain\"");
-    expect_error(EV("{\"callchain\": [0], \"cost\": [1]},\n{\"callchain\": [], \"cost\": [1]}"), 4,
-                 "event 1 has an empty callchain");
-    expect_error(EV("{\"callchain\": \"0\", \"cost\": [1]}"), 3,
-                 "\"callchain\" must be an array, not a string");
-    expect_error(EV("{\"callchain\": [0, \"1\"], \"cost\": [1]}"), 3,
-                 "a callchain entry must be a function index, not a string");
-    expect_error(EV("{\"callchain\": [0]}"), 3, "event 0 has no \"cost\"");
-    expect_error(EV("{\"callchain\": [0], \"cost\": []}"), 3, "empty \"cost\" array");
-    expect_error(EV("{\"callchain\": [0], \"cost\": [\"1\"]}"), 3,
-                 "cost[0] must be a number, not a string");
-    expect_error(EV("{\"callchain\": [0], \"cost\": 1}"), 3,
-                 "\"cost\" must be an array, not a number");
-    expect_error(EV("{\"callchain\": [0], \"cost\": [1]},\n{\"callchain\": [2, 0], \"cost\": "
-                    "[1]}"),
-                 4, "event 1 calls function 2, but there are 2 functions");
-    expect_error(EV("{\"callchain\": [-1], \"cost\": [1]}"), 3, "calls function -1");
-    expect_error(EV("{\"callchain\": [0.5], \"cost\": [1]}"), 3, "calls function 0.5");
-    expect_error(EV("{\"callchain\": [1e300], \"cost\": [1]}"), 3, "calls function 1e+300");
+    test_read_fails("json", EV("5"), 3, "event 0 must be an object, not a number");
+    test_read_fails("json", EV("{\"cost\": [1]}"), 3, "event 0 has no \"callchain\"");
+    test_read_fails("json",
+                    EV("{\"callchain\": [0], \"cost\": [1]},\n{\"callchain\": [], \"cost\": [1]}"),
+                    4, "event 1 has an empty callchain");
+    test_read_fails("json", EV("{\"callchain\": \"0\", \"cost\": [1]}"), 3,
+                    "\"callchain\" must be an array, not a string");
+    test_read_fails("json", EV("{\"callchain\": [0, \"1\"], \"cost\": [1]}"), 3,
+                    "a callchain entry must be a function index, not a string");
+    test_read_fails("json", EV("{\"callchain\": [0]}"), 3, "event 0 has no \"cost\"");
+    test_read_fails("json", EV("{\"callchain\": [0], \"cost\": []}"), 3, "empty \"cost\" array");
+    test_read_fails("json", EV("{\"callchain\": [0], \"cost\": [\"1\"]}"), 3,
+                    "cost[0] must be a number, not a string");
+    test_read_fails("json", EV("{\"callchain\": [0], \"cost\": 1}"), 3,
+                    "\"cost\" must be an array, not a number");
+    test_read_fails("json",
+                    EV("{\"callchain\": [0], \"cost\": [1]},\n{\"callchain\": [2, 0], \"cost\": "
+                       "[1]}"),
+                    4, "event 1 calls function 2, but there are 2 functions");
+    test_read_fails("json", EV("{\"callchain\": [-1], \"cost\": [1]}"), 3, "calls function -1");
+    test_read_fails("json", EV("{\"callchain\": [0.5], \"cost\": [1]}"), 3, "calls function 0.5");
+    test_read_fails("json", EV("{\"callchain\": [1e300], \"cost\": [1]}"), 3,
+                    "calls function 1e+300");
 #undef EV
 }
 
@@ -392,17 +361,13 @@ static void test_usage(void **state)
 {
     (void)state;
     const char *doc = "{\"version\": 0, \"functions\": [], \"events\": []}";
-    struct input *in[2] = {input_new_buffer("a", doc, strlen(doc)),
-                           input_new_buffer("b", doc, strlen(doc))};
-    struct profile *p = (struct profile *)1;
+    const char *const names[] = {"a", "b"}, *const texts[] = {doc, doc};
+    struct profile *p;
     struct diag d;
-    diag_init(&d);
-    assert_false(reader_find("json")->multi);
-    assert_int_equal(reader_find("json")->read(in, 2, NULL, &p, &d), P2P_ERR_USAGE);
+    assert_false(test_reader("json")->multi);
+    assert_int_equal(test_read_strs("json", names, texts, 2, &p, &d), P2P_ERR_USAGE);
     assert_null(p);
     assert_non_null(strstr(d.msg, "exactly one file"));
-    input_free(in[0]);
-    input_free(in[1]);
 }
 
 /* The tokenizer by itself. */

@@ -15,60 +15,6 @@
 #include "reader.h"
 #include "testutil.h"
 
-/* Event k of e is present and equals the integer want. */
-#define EXPECT_EV(e, k, want)                                                                      \
-    do {                                                                                           \
-        assert_true(ev_has((e), (k)));                                                             \
-        assert_true(ev_get((e), (k)) == (double)(want));                                           \
-    } while (0)
-
-static const struct reader *perf(void)
-{
-    return reader_find("perf");
-}
-
-static const struct prof_func *by_id(const struct profile *p, const char *id)
-{
-    size_t i = profile_find_str(p, id, strlen(id));
-    if (i == SIZE_MAX) {
-        print_error("no function with id '%s'\n", id);
-        fail();
-    }
-    return &p->funcs[i];
-}
-
-static const struct prof_func *fn(const struct profile *p, const char *name)
-{
-    return &p->funcs[test_func(p, name)];
-}
-
-static struct profile *read_ok(const char *text)
-{
-    struct profile *p;
-    struct diag d;
-    enum p2p_status st = test_read_str("perf", text, &p, &d);
-    if (st != P2P_OK) {
-        char buf[600];
-        diag_format(&d, buf, sizeof(buf));
-        print_error("%s\n", buf);
-    }
-    assert_int_equal(st, P2P_OK);
-    assert_non_null(p);
-    return p;
-}
-
-/* Reading fails with a parse error at `line`. */
-static void read_fails(const char *text, uint64_t line)
-{
-    struct profile *p = (struct profile *)&p;
-    struct diag d;
-    assert_int_equal(test_read_str("perf", text, &p, &d), P2P_ERR_PARSE);
-    assert_null(p);
-    assert_true(d.failed);
-    assert_int_equal(d.where, line ? DIAG_LINE : DIAG_NOWHERE);
-    assert_int_equal(d.pos, line);
-}
-
 static void test_registered(void **state)
 {
     (void)state;
@@ -85,44 +31,44 @@ static void test_fixture_c(void **state)
     struct profile *p = test_read_file("perf", "tests/fixtures/perf/c.perf");
     assert_int_equal(p->recipe, PROF_RECIPE_STACKS);
     assert_false(p->int_ids);
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 43);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 43);
     assert_int_equal(p->n_funcs, 40);
 
-    const struct prof_func *spin = by_id(p, "spin:/tmp/p2p-fixtures/work");
+    const struct prof_func *spin = test_fn_id(p, "spin:/tmp/p2p-fixtures/work");
     assert_string_equal(spin->name, "spin");
     assert_string_equal(spin->module, "work");
-    EXPECT_EV(&spin->ev, PEV_SAMPLES, 35);
-    EXPECT_EV(&spin->ev, PEV_TOTAL_SAMPLES, 35);
+    test_expect_ev(&spin->ev, PEV_SAMPLES, 35);
+    test_expect_ev(&spin->ev, PEV_TOTAL_SAMPLES, 35);
     assert_false(spin->has_called);
     assert_int_equal(spin->n_calls, 0);
 
     /* walk(3) recurses: three frames per stack, counted once in TOTAL_SAMPLES. */
-    const struct prof_func *walk = fn(p, "walk");
-    EXPECT_EV(&walk->ev, PEV_SAMPLES, 0);
-    EXPECT_EV(&walk->ev, PEV_TOTAL_SAMPLES, 16);
-    EXPECT_EV(&test_call(p, "walk", "walk")->ev, PEV_SAMPLES2, 32);
-    EXPECT_EV(&test_call(p, "walk", "spin")->ev, PEV_SAMPLES2, 16);
-    EXPECT_EV(&test_call(p, "run", "walk")->ev, PEV_SAMPLES2, 16);
+    const struct prof_func *walk = test_fn(p, "walk");
+    test_expect_ev(&walk->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&walk->ev, PEV_TOTAL_SAMPLES, 16);
+    test_expect_ev(&test_call(p, "walk", "walk")->ev, PEV_SAMPLES2, 32);
+    test_expect_ev(&test_call(p, "walk", "spin")->ev, PEV_SAMPLES2, 16);
+    test_expect_ev(&test_call(p, "run", "walk")->ev, PEV_SAMPLES2, 16);
 
-    EXPECT_EV(&fn(p, "ping")->ev, PEV_TOTAL_SAMPLES, 9);
-    EXPECT_EV(&fn(p, "pong")->ev, PEV_SAMPLES, 1);
-    EXPECT_EV(&fn(p, "pong")->ev, PEV_TOTAL_SAMPLES, 7);
-    EXPECT_EV(&test_call(p, "ping", "pong")->ev, PEV_SAMPLES2, 16);
-    EXPECT_EV(&test_call(p, "pong", "ping")->ev, PEV_SAMPLES2, 12);
-    EXPECT_EV(&test_call(p, "main", "run")->ev, PEV_SAMPLES2, 25);
-    EXPECT_EV(&test_call(p, "__libc_start_call_main", "main")->ev, PEV_SAMPLES2, 36);
+    test_expect_ev(&test_fn(p, "ping")->ev, PEV_TOTAL_SAMPLES, 9);
+    test_expect_ev(&test_fn(p, "pong")->ev, PEV_SAMPLES, 1);
+    test_expect_ev(&test_fn(p, "pong")->ev, PEV_TOTAL_SAMPLES, 7);
+    test_expect_ev(&test_call(p, "ping", "pong")->ev, PEV_SAMPLES2, 16);
+    test_expect_ev(&test_call(p, "pong", "ping")->ev, PEV_SAMPLES2, 12);
+    test_expect_ev(&test_call(p, "main", "run")->ev, PEV_SAMPLES2, 25);
+    test_expect_ev(&test_call(p, "__libc_start_call_main", "main")->ev, PEV_SAMPLES2, 36);
     assert_null(test_call_maybe(p, "spin", "main"));
     /* Calls carry only SAMPLES2. */
     assert_int_equal(test_call(p, "main", "run")->ev.has, 1u << PEV_SAMPLES2);
 
     /* [unknown] symbols are named by their address; the module keeps its brackets. */
-    const struct prof_func *zero = by_id(p, "0:[unknown]");
+    const struct prof_func *zero = test_fn_id(p, "0:[unknown]");
     assert_string_equal(zero->name, "0");
     assert_string_equal(zero->module, "[unknown]");
-    EXPECT_EV(&zero->ev, PEV_SAMPLES, 0);
-    EXPECT_EV(&zero->ev, PEV_TOTAL_SAMPLES, 3);
-    assert_string_equal(fn(p, "do_syscall_64")->module, "[kernel.kallsyms]");
-    assert_string_equal(fn(p, "dl_main")->module, "ld-linux-x86-64.so.2");
+    test_expect_ev(&zero->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&zero->ev, PEV_TOTAL_SAMPLES, 3);
+    assert_string_equal(test_fn(p, "do_syscall_64")->module, "[kernel.kallsyms]");
+    assert_string_equal(test_fn(p, "dl_main")->module, "ld-linux-x86-64.so.2");
 
     /* Insertion order: functions in the order their frames appear, leaf first. */
     assert_string_equal(p->funcs[0].name, "load_elf_binary");
@@ -135,21 +81,22 @@ static void test_fixture_cxx(void **state)
 {
     (void)state;
     struct profile *p = test_read_file("perf", "tests/fixtures/perf/cxx.perf");
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 58);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 58);
     assert_int_equal(p->n_funcs, 44);
     const struct prof_func *add =
-        by_id(p, "(anonymous namespace)::Accumulator<long>::add:/tmp/p2p-fixtures/workxx");
+        test_fn_id(p, "(anonymous namespace)::Accumulator<long>::add:/tmp/p2p-fixtures/workxx");
     assert_string_equal(add->name, "(anonymous namespace)::Accumulator<long>::add");
     assert_string_equal(add->module, "workxx");
-    EXPECT_EV(&add->ev, PEV_SAMPLES, 18);
+    test_expect_ev(&add->ev, PEV_SAMPLES, 18);
     const char *lambda = "main::{lambda(int)#1}::operator()";
-    EXPECT_EV(&fn(p, lambda)->ev, PEV_SAMPLES, 0);
-    EXPECT_EV(&fn(p, lambda)->ev, PEV_TOTAL_SAMPLES, 49);
-    EXPECT_EV(&test_call(p, lambda, "std::_Rb_tree_increment")->ev, PEV_SAMPLES2, 23);
-    EXPECT_EV(&test_call(p, lambda, "(anonymous namespace)::count_words")->ev, PEV_SAMPLES2, 8);
-    EXPECT_EV(&test_call(p, "main", lambda)->ev, PEV_SAMPLES2, 49);
-    assert_string_equal(fn(p, "std::_Rb_tree_increment")->module, "libstdc++.so.6.0.30");
-    EXPECT_EV(&fn(p, "std::_Rb_tree_increment")->ev, PEV_SAMPLES, 23);
+    test_expect_ev(&test_fn(p, lambda)->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&test_fn(p, lambda)->ev, PEV_TOTAL_SAMPLES, 49);
+    test_expect_ev(&test_call(p, lambda, "std::_Rb_tree_increment")->ev, PEV_SAMPLES2, 23);
+    test_expect_ev(&test_call(p, lambda, "(anonymous namespace)::count_words")->ev, PEV_SAMPLES2,
+                   8);
+    test_expect_ev(&test_call(p, "main", lambda)->ev, PEV_SAMPLES2, 49);
+    assert_string_equal(test_fn(p, "std::_Rb_tree_increment")->module, "libstdc++.so.6.0.30");
+    test_expect_ev(&test_fn(p, "std::_Rb_tree_increment")->ev, PEV_SAMPLES, 23);
     profile_free(p);
 }
 
@@ -158,34 +105,37 @@ static void test_frame_shapes(void **state)
 {
     (void)state;
     struct profile *p =
-        read_ok("prog 1 2.0: 1 cycles:\n"
-                "\t  4005d0 ns::f(int, char const*) const+0x1f (/opt/lib/libx.so.1)\n"
-                "\t  4005e0 g (x) (/opt/a (deleted))\n"
-                "\t  4005f0 h+0x1f  (/bin/sh)\n"
-                "\t  900000001  ()\n"
-                "    7f00AB [unknown] ([unknown])\n"
-                "\t  10 +0x10 (m)\n"
-                "\t  20 k+0x (m)\n");
+        test_read_ok("perf",
+                     "prog 1 2.0: 1 cycles:\n"
+                     "\t  4005d0 ns::f(int, char const*) const+0x1f (/opt/lib/libx.so.1)\n"
+                     "\t  4005e0 g (x) (/opt/a (deleted))\n"
+                     "\t  4005f0 h+0x1f  (/bin/sh)\n"
+                     "\t  900000001  ()\n"
+                     "    7f00AB [unknown] ([unknown])\n"
+                     "\t  10 +0x10 (m)\n"
+                     "\t  20 k+0x (m)\n",
+                     NULL);
     assert_int_equal(p->n_funcs, 7);
-    const struct prof_func *f = by_id(p, "ns::f(int, char const*) const:/opt/lib/libx.so.1");
+    const struct prof_func *f = test_fn_id(p, "ns::f(int, char const*) const:/opt/lib/libx.so.1");
     assert_string_equal(f->name, "ns::f(int, char const*) const");
     assert_string_equal(f->module, "libx.so.1");
-    EXPECT_EV(&f->ev, PEV_SAMPLES, 1);
+    test_expect_ev(&f->ev, PEV_SAMPLES, 1);
     /* The last whitespace + "(" starts MODULE, even inside the object's name. */
-    const struct prof_func *g = by_id(p, "g (x) (/opt/a:deleted)");
+    const struct prof_func *g = test_fn_id(p, "g (x) (/opt/a:deleted)");
     assert_string_equal(g->name, "g (x) (/opt/a");
     assert_string_equal(g->module, "deleted)");
     /* Extra spaces before "(" stay in SYMBOL, so the offset is no longer at its end. */
-    assert_string_equal(by_id(p, "h+0x1f :/bin/sh")->name, "h+0x1f ");
+    assert_string_equal(test_fn_id(p, "h+0x1f :/bin/sh")->name, "h+0x1f ");
     /* No symbol and an empty module: named by the address, an empty module line. */
-    const struct prof_func *a = by_id(p, "900000001:");
+    const struct prof_func *a = test_fn_id(p, "900000001:");
     assert_string_equal(a->name, "900000001");
     assert_string_equal(a->module, "");
-    assert_string_equal(by_id(p, "7f00AB:[unknown]")->name, "7f00AB");
+    assert_string_equal(test_fn_id(p, "7f00AB:[unknown]")->name, "7f00AB");
     /* A symbol that is only an offset is empty, hence the address. */
-    assert_string_equal(by_id(p, "10:m")->name, "10");
-    assert_string_equal(by_id(p, "k+0x:m")->name, "k+0x");
-    EXPECT_EV(&test_call(p, "g (x) (/opt/a", "ns::f(int, char const*) const")->ev, PEV_SAMPLES2, 1);
+    assert_string_equal(test_fn_id(p, "10:m")->name, "10");
+    assert_string_equal(test_fn_id(p, "k+0x:m")->name, "k+0x");
+    test_expect_ev(&test_call(p, "g (x) (/opt/a", "ns::f(int, char const*) const")->ev,
+                   PEV_SAMPLES2, 1);
     profile_free(p);
 }
 
@@ -194,34 +144,36 @@ static void test_frame_shapes(void **state)
 static void test_counting(void **state)
 {
     (void)state;
-    struct profile *p = read_ok("# comment\n"
-                                "a 1 1.0: 1000000 cycles:\n"
-                                "\t1 leaf (/x/m)\n"
-                                "# inside an event\n"
-                                "\t2 rec (/x/m)\n"
-                                "\t3 rec (/x/m)\n"
-                                "\t4 rec (/x/m)\n"
-                                "\t5 main (/x/m)\n"
-                                "\n"
-                                "a 1 2.0: 1 cycles:\n"
-                                "\n"
-                                "a 1 3.0: 7 cycles:\n"
-                                "\t1 leaf+0x1 (/x/m)\n"
-                                "\t5 main+0x2 (/x/m)\n");
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 2);
+    struct profile *p = test_read_ok("perf",
+                                     "# comment\n"
+                                     "a 1 1.0: 1000000 cycles:\n"
+                                     "\t1 leaf (/x/m)\n"
+                                     "# inside an event\n"
+                                     "\t2 rec (/x/m)\n"
+                                     "\t3 rec (/x/m)\n"
+                                     "\t4 rec (/x/m)\n"
+                                     "\t5 main (/x/m)\n"
+                                     "\n"
+                                     "a 1 2.0: 1 cycles:\n"
+                                     "\n"
+                                     "a 1 3.0: 7 cycles:\n"
+                                     "\t1 leaf+0x1 (/x/m)\n"
+                                     "\t5 main+0x2 (/x/m)\n",
+                                     NULL);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 2);
     assert_int_equal(p->n_funcs, 3);
-    EXPECT_EV(&fn(p, "leaf")->ev, PEV_SAMPLES, 2);
-    EXPECT_EV(&fn(p, "leaf")->ev, PEV_TOTAL_SAMPLES, 2);
-    EXPECT_EV(&fn(p, "rec")->ev, PEV_SAMPLES, 0);
-    EXPECT_EV(&fn(p, "rec")->ev, PEV_TOTAL_SAMPLES, 1);
-    EXPECT_EV(&fn(p, "main")->ev, PEV_TOTAL_SAMPLES, 2);
-    EXPECT_EV(&test_call(p, "rec", "rec")->ev, PEV_SAMPLES2, 2);
-    EXPECT_EV(&test_call(p, "rec", "leaf")->ev, PEV_SAMPLES2, 1);
-    EXPECT_EV(&test_call(p, "main", "rec")->ev, PEV_SAMPLES2, 1);
-    EXPECT_EV(&test_call(p, "main", "leaf")->ev, PEV_SAMPLES2, 1);
+    test_expect_ev(&test_fn(p, "leaf")->ev, PEV_SAMPLES, 2);
+    test_expect_ev(&test_fn(p, "leaf")->ev, PEV_TOTAL_SAMPLES, 2);
+    test_expect_ev(&test_fn(p, "rec")->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&test_fn(p, "rec")->ev, PEV_TOTAL_SAMPLES, 1);
+    test_expect_ev(&test_fn(p, "main")->ev, PEV_TOTAL_SAMPLES, 2);
+    test_expect_ev(&test_call(p, "rec", "rec")->ev, PEV_SAMPLES2, 2);
+    test_expect_ev(&test_call(p, "rec", "leaf")->ev, PEV_SAMPLES2, 1);
+    test_expect_ev(&test_call(p, "main", "rec")->ev, PEV_SAMPLES2, 1);
+    test_expect_ev(&test_call(p, "main", "leaf")->ev, PEV_SAMPLES2, 1);
     assert_null(test_call_maybe(p, "leaf", "rec"));
-    assert_string_equal(fn(p, "main")->module, "m");
-    assert_int_equal(fn(p, "main")->n_calls, 2);
+    assert_string_equal(test_fn(p, "main")->module, "m");
+    assert_int_equal(test_fn(p, "main")->n_calls, 2);
     profile_free(p);
 }
 
@@ -230,30 +182,32 @@ static void test_counting(void **state)
 static void test_blank_lines(void **state)
 {
     (void)state;
-    struct profile *p = read_ok("\n\n"
-                                "a 1 1.0: 1 cycles:\r\n"
-                                "\t1 f (m)\r\n"
-                                "\t2 g (m)\r\n"
-                                "\r\n\r\n\r\n"
-                                "   \n"
-                                "\t1 f (m)\n"
-                                "\n\n");
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 2);
-    EXPECT_EV(&fn(p, "f")->ev, PEV_SAMPLES, 2);
-    EXPECT_EV(&test_call(p, "g", "f")->ev, PEV_SAMPLES2, 1);
+    struct profile *p = test_read_ok("perf",
+                                     "\n\n"
+                                     "a 1 1.0: 1 cycles:\r\n"
+                                     "\t1 f (m)\r\n"
+                                     "\t2 g (m)\r\n"
+                                     "\r\n\r\n\r\n"
+                                     "   \n"
+                                     "\t1 f (m)\n"
+                                     "\n\n",
+                                     NULL);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 2);
+    test_expect_ev(&test_fn(p, "f")->ev, PEV_SAMPLES, 2);
+    test_expect_ev(&test_call(p, "g", "f")->ev, PEV_SAMPLES2, 1);
     profile_free(p);
 }
 
 static void test_empty(void **state)
 {
     (void)state;
-    struct profile *p = read_ok("");
+    struct profile *p = test_read_ok("perf", "", NULL);
     assert_int_equal(p->n_funcs, 0);
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 0);
     profile_free(p);
-    p = read_ok("# only a comment\nheader without frames\n");
+    p = test_read_ok("perf", "# only a comment\nheader without frames\n", NULL);
     assert_int_equal(p->n_funcs, 0);
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 0);
     profile_free(p);
 }
 
@@ -261,84 +215,63 @@ static void test_errors(void **state)
 {
     (void)state;
     /* Recorded without -g: the second event's header is read as a frame. */
-    read_fails("a 1 1.0: 1 cycles:  4005d0 main+0x1 (/bin/x)\n"
-               "a 1 2.0: 1 cycles:  4005d0 main+0x1 (/bin/x)\n",
-               2);
-    read_fails("h\n\t1 f (m)\n\tgarbage\n", 3);
-    read_fails("h\n\t1 f (m)\n \n\t2 g (m)\n", 3); /* whitespace is not a blank line */
-    read_fails("h\n\t1 f (m) \n", 2);              /* ")" must end the line */
-    read_fails("h\n1 f (m)\n", 2);                 /* frames are indented */
-    read_fails("h\n\t  _f (m)\n", 2);              /* no address */
-    read_fails("h\n\t1x f (m)\n", 2);              /* address not hex */
-    read_fails("h\n\t1 (m)\n", 2);                 /* no space between SYMBOL and "(" */
-    read_fails("h\n\t1 f m)\n", 2);
-    read_fails("h\n\t4005d0 ma", 2); /* truncated */
+    test_read_fails("perf",
+                    "a 1 1.0: 1 cycles:  4005d0 main+0x1 (/bin/x)\n"
+                    "a 1 2.0: 1 cycles:  4005d0 main+0x1 (/bin/x)\n",
+                    2, NULL);
+    test_read_fails("perf", "h\n\t1 f (m)\n\tgarbage\n", 3, NULL);
+    test_read_fails("perf", "h\n\t1 f (m)\n \n\t2 g (m)\n", 3,
+                    NULL);                               /* whitespace is not a blank line */
+    test_read_fails("perf", "h\n\t1 f (m) \n", 2, NULL); /* ")" must end the line */
+    test_read_fails("perf", "h\n1 f (m)\n", 2, NULL);    /* frames are indented */
+    test_read_fails("perf", "h\n\t  _f (m)\n", 2, NULL); /* no address */
+    test_read_fails("perf", "h\n\t1x f (m)\n", 2, NULL); /* address not hex */
+    test_read_fails("perf", "h\n\t1 (m)\n", 2, NULL);    /* no space between SYMBOL and "(" */
+    test_read_fails("perf", "h\n\t1 f m)\n", 2, NULL);
+    test_read_fails("perf", "h\n\t4005d0 ma", 2, NULL); /* truncated */
     /* A NUL byte is an error of the line reader. */
-    struct profile *p = (struct profile *)&p;
-    struct diag d;
-    assert_int_equal(test_read_buf("perf", "test", "h\n\t1 f\0 (m)\n", 12, &p, &d), P2P_ERR_PARSE);
-    assert_null(p);
-    assert_int_equal(d.pos, 2);
+    test_buf_fails("perf", "test", "h\n\t1 f\0 (m)\n", 12, DIAG_LINE, 2, NULL);
 }
 
 /* Several inputs add up in one profile; an error names the input it is in. */
 static void test_multi(void **state)
 {
     (void)state;
-    const char *a = "h\n\t1 f (m)\n\t2 g (m)\n", *b = "h\n\t1 f (m)\n\t3 h (m)\n\nh\n\t1 f (m)\n";
-    struct input *in[2] = {input_new_buffer("a.perf", a, strlen(a)),
-                           input_new_buffer("b.perf", b, strlen(b))};
+    static const char *const names[] = {"a.perf", "b.perf"};
+    const char *texts[] = {"h\n\t1 f (m)\n\t2 g (m)\n",
+                           "h\n\t1 f (m)\n\t3 h (m)\n\nh\n\t1 f (m)\n"};
     struct diag d;
-    diag_init(&d);
-    struct profile *p = NULL;
-    assert_int_equal(perf()->read(in, 2, NULL, &p, &d), P2P_OK);
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 3);
-    EXPECT_EV(&fn(p, "f")->ev, PEV_SAMPLES, 3);
-    EXPECT_EV(&fn(p, "f")->ev, PEV_TOTAL_SAMPLES, 3);
-    EXPECT_EV(&test_call(p, "g", "f")->ev, PEV_SAMPLES2, 1);
-    EXPECT_EV(&test_call(p, "h", "f")->ev, PEV_SAMPLES2, 1);
+    struct profile *p;
+    assert_int_equal(test_read_strs("perf", names, texts, 2, &p, &d), P2P_OK);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 3);
+    test_expect_ev(&test_fn(p, "f")->ev, PEV_SAMPLES, 3);
+    test_expect_ev(&test_fn(p, "f")->ev, PEV_TOTAL_SAMPLES, 3);
+    test_expect_ev(&test_call(p, "g", "f")->ev, PEV_SAMPLES2, 1);
+    test_expect_ev(&test_call(p, "h", "f")->ev, PEV_SAMPLES2, 1);
     profile_free(p);
-    input_free(in[1]);
-    in[1] = input_new_buffer("b.perf", "h\n\tzz\n", 6);
-    p = (struct profile *)&p;
-    assert_int_equal(perf()->read(in, 2, NULL, &p, &d), P2P_ERR_PARSE);
+    texts[1] = "h\n\tzz\n";
+    assert_int_equal(test_read_strs("perf", names, texts, 2, &p, &d), P2P_ERR_PARSE);
     assert_null(p);
     assert_string_equal(d.file, "b.perf");
     assert_int_equal(d.pos, 2);
-    input_free(in[0]);
-    input_free(in[1]);
-}
-
-static int sniff_str(const char *s)
-{
-    return perf()->sniff((const unsigned char *)s, strlen(s));
-}
-
-static int sniff_file(const char *rel)
-{
-    char *path = test_path(rel);
-    size_t n;
-    char *s = test_slurp(path, &n);
-    int score = perf()->sniff((const unsigned char *)s, n < 65536 ? n : 65536);
-    free(path);
-    free(s);
-    return score;
 }
 
 static void test_sniff(void **state)
 {
     (void)state;
-    assert_int_equal(sniff_file("tests/fixtures/perf/c.perf"), 95);
-    assert_int_equal(sniff_file("tests/fixtures/perf/cxx.perf"), 90);
-    assert_true(sniff_str("a 1 1.0: 1 cycles:\n\t1 f (m)\n\n") >= 50);
-    assert_int_equal(sniff_file("tests/fixtures/dtrace/c.dtrace"), 0);
-    assert_int_equal(sniff_file("tests/fixtures/collapse/perf.collapse"), 0);
-    assert_int_equal(sniff_file("tests/fixtures/collapse/pyspy.collapse"), 0);
-    assert_int_equal(sniff_str(""), 0);
-    assert_int_equal(sniff_str("events: Ir\nfn=main\n16 3\n"), 0); /* callgrind */
-    assert_int_equal(sniff_str("Flat profile:\n\nEach sample counts as 0.01 s\n"), 0); /* gprof */
-    assert_int_equal(sniff_str("{\"version\": 0, \"functions\": []}\n"), 0);           /* json */
-    assert_int_equal(sniff_str("a 1 1.0: 1 cycles:\na 1 2.0: 1 cycles:\n"), 0);        /* no -g */
+    assert_int_equal(test_sniff_file("perf", "tests/fixtures/perf/c.perf"), 95);
+    assert_int_equal(test_sniff_file("perf", "tests/fixtures/perf/cxx.perf"), 90);
+    assert_true(test_sniff_str("perf", "a 1 1.0: 1 cycles:\n\t1 f (m)\n\n") >= 50);
+    assert_int_equal(test_sniff_file("perf", "tests/fixtures/dtrace/c.dtrace"), 0);
+    assert_int_equal(test_sniff_file("perf", "tests/fixtures/collapse/perf.collapse"), 0);
+    assert_int_equal(test_sniff_file("perf", "tests/fixtures/collapse/pyspy.collapse"), 0);
+    assert_int_equal(test_sniff_str("perf", ""), 0);
+    assert_int_equal(test_sniff_str("perf", "events: Ir\nfn=main\n16 3\n"), 0); /* callgrind */
+    assert_int_equal(test_sniff_str("perf", "Flat profile:\n\nEach sample counts as 0.01 s\n"),
+                     0); /* gprof */
+    assert_int_equal(test_sniff_str("perf", "{\"version\": 0, \"functions\": []}\n"), 0); /* json */
+    assert_int_equal(test_sniff_str("perf", "a 1 1.0: 1 cycles:\na 1 2.0: 1 cycles:\n"),
+                     0); /* no -g */
 }
 
 int main(void)

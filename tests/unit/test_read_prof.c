@@ -21,24 +21,12 @@
 
 #define FIX "tests/fixtures/prof/"
 
-static const struct reader *rd(void)
-{
-    const struct reader *r = reader_find("prof");
-    assert_non_null(r);
-    return r;
-}
-
-static const struct prof_func *func(const struct profile *p, const char *name)
-{
-    return &p->funcs[test_func(p, name)];
-}
-
 /* Function `name` has integer id `id`, self time `self` (the only event) and `called` calls
  * (negative: no call count). */
 static void check_func(const struct profile *p, const char *name, int64_t id, double self,
                        double called)
 {
-    const struct prof_func *f = func(p, name);
+    const struct prof_func *f = test_fn(p, name);
     assert_int_equal(f->int_id, id);
     assert_int_equal(f->ev.has, 1u << PEV_TIME);
     assert_float_equal(ev_get(&f->ev, PEV_TIME), self, 1e-12);
@@ -67,19 +55,11 @@ static double total_time(const struct profile *p)
     return ev_get(&p->ev, PEV_TIME);
 }
 
-static size_t total_calls(const struct profile *p)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < p->n_funcs; i++)
-        n += p->funcs[i].n_calls;
-    return n;
-}
-
 static void test_registered(void **state)
 {
     (void)state;
-    assert_string_equal(rd()->name, "prof");
-    assert_false(rd()->multi);
+    assert_string_equal(test_reader("prof")->name, "prof");
+    assert_false(test_reader("prof")->multi);
 }
 
 /* ---- fixtures made with gprof ---- */
@@ -109,17 +89,17 @@ static void check_cycle_fixture(const struct profile *p)
     check_call(p, "ping", "spin", 200);
     check_call(p, "ping", "pong", 200);
     check_call(p, "pong", "ping", 160);
-    assert_int_equal(total_calls(p), 7);
+    assert_int_equal(test_total_calls(p), 7);
     /* Child order is kept. */
-    const struct prof_func *m = func(p, "main");
+    const struct prof_func *m = test_fn(p, "main");
     assert_string_equal(p->funcs[m->calls[0].callee].name, "ping");
     assert_string_equal(p->funcs[m->calls[2].callee].name, "spin");
 
     assert_int_equal(p->n_cycles, 1);
-    assert_int_equal(func(p, "ping")->cycle, 0);
-    assert_int_equal(func(p, "pong")->cycle, 0);
-    assert_int_equal(func(p, "main")->cycle, PROF_NO_CYCLE);
-    assert_int_equal(func(p, "fact")->cycle, PROF_NO_CYCLE);
+    assert_int_equal(test_fn(p, "ping")->cycle, 0);
+    assert_int_equal(test_fn(p, "pong")->cycle, 0);
+    assert_int_equal(test_fn(p, "main")->cycle, PROF_NO_CYCLE);
+    assert_int_equal(test_fn(p, "fact")->cycle, PROF_NO_CYCLE);
 }
 
 static void test_fixture_brief(void **state)
@@ -154,7 +134,7 @@ static void test_fixture_cxx_names(void **state)
     check_call(p, "main", burn, 6);
     check_call(p, "main", opl, 6);
     check_call(p, burn, opd, 600);
-    assert_int_equal(total_calls(p), 3);
+    assert_int_equal(test_total_calls(p), 3);
     assert_float_equal(total_time(p), 0.60, 1e-12);
     assert_int_equal(p->n_cycles, 0);
     profile_free(p);
@@ -170,7 +150,7 @@ static void test_fixture_flat_only(void **state)
     check_func(p, "spin", 2, 0.22, 201);
     check_func(p, "pong", 3, 0.19, 200);
     check_func(p, "ping", 4, 0.00, 200);
-    assert_int_equal(total_calls(p), 0);
+    assert_int_equal(test_total_calls(p), 0);
     assert_int_equal(p->n_cycles, 0);
     assert_float_equal(total_time(p), 0.65, 1e-12);
     profile_free(p);
@@ -185,42 +165,12 @@ static void test_fixture_no_call_data(void **state)
     check_func(p, "fact", 1, 0.24, -1);
     check_func(p, "spin", 2, 0.17, -1);
     check_func(p, "pong", 3, 0.14, -1);
-    assert_int_equal(total_calls(p), 0);
+    assert_int_equal(test_total_calls(p), 0);
     assert_float_equal(total_time(p), 0.55, 1e-12);
     profile_free(p);
 }
 
 /* ---- inline inputs ---- */
-
-static struct profile *read_ok(const char *text, struct diag *d)
-{
-    struct profile *p = NULL;
-    enum p2p_status st = test_read_str("prof", text, &p, d);
-    if (st != P2P_OK) {
-        char buf[600];
-        diag_format(d, buf, sizeof(buf));
-        print_error("unexpected failure: %s\n", buf);
-    }
-    assert_int_equal(st, P2P_OK);
-    assert_non_null(p);
-    return p;
-}
-
-static void read_fails(const char *text, uint64_t line, const char *msg_part)
-{
-    struct profile *p = (struct profile *)1;
-    struct diag d;
-    assert_int_equal(test_read_str("prof", text, &p, &d), P2P_ERR_PARSE);
-    assert_null(p);
-    assert_true(d.failed);
-    assert_int_equal(d.pos, line);
-    assert_int_equal(d.where, line ? DIAG_LINE : DIAG_NOWHERE);
-    assert_string_equal(d.file, "test");
-    if (!strstr(d.msg, msg_part)) {
-        print_error("message '%s' lacks '%s'\n", d.msg, msg_part);
-        fail();
-    }
-}
 
 #define GNU_HEAD "index % time    self  children    called     name\n"
 #define SEP "-----------------------------------------------\n"
@@ -264,9 +214,9 @@ static void test_worked_example(void **state)
         "\n"
         "\f\n";
     /* clang-format on */
-    struct diag d;
-    struct profile *p = read_ok(text, &d);
-    assert_int_equal(d.warnings, 0);
+    unsigned w;
+    struct profile *p = test_read_ok("prof", text, &w);
+    assert_int_equal(w, 0);
     assert_int_equal(p->n_funcs, 5);
     check_func(p, "start", 1, 0, 0);
     check_func(p, "main", 2, 0.16, 1);
@@ -279,12 +229,12 @@ static void test_worked_example(void **state)
     check_call(p, "b", "c", 3);
     check_call(p, "a", "b", 3);
     check_call(p, "a", "c", 3);
-    assert_int_equal(total_calls(p), 6);
+    assert_int_equal(test_total_calls(p), 6);
     assert_float_equal(total_time(p), 1.93, 1e-12);
     assert_int_equal(p->n_cycles, 1);
-    assert_int_equal(func(p, "a")->cycle, 0);
-    assert_int_equal(func(p, "b")->cycle, 0);
-    assert_int_equal(func(p, "c")->cycle, PROF_NO_CYCLE);
+    assert_int_equal(test_fn(p, "a")->cycle, 0);
+    assert_int_equal(test_fn(p, "b")->cycle, 0);
+    assert_int_equal(test_fn(p, "c")->cycle, PROF_NO_CYCLE);
     profile_free(p);
 }
 
@@ -315,9 +265,9 @@ static void test_bsd_header(void **state)
         "-----------------------------------------------\n"
         "\f\n";
     /* clang-format on */
-    struct diag d;
-    struct profile *p = read_ok(text, &d);
-    assert_int_equal(d.warnings, 0);
+    unsigned w;
+    struct profile *p = test_read_ok("prof", text, &w);
+    assert_int_equal(w, 0);
     assert_int_equal(p->n_funcs, 2);
     check_func(p, "_main", 1, 0.44, 1);
     check_func(p, "_fft", 2, 0.59, 1024);
@@ -345,9 +295,9 @@ static void test_child_without_entry(void **state)
         SEP
         "\f\n";
     /* clang-format on */
-    struct diag d;
-    struct profile *p = read_ok(text, &d);
-    assert_int_equal(d.warnings, 1);
+    unsigned w;
+    struct profile *p = test_read_ok("prof", text, &w);
+    assert_int_equal(w, 1);
     assert_int_equal(p->n_funcs, 3);
     assert_string_equal(p->funcs[0].name, "ghost");
     assert_string_equal(p->funcs[1].name, "main");
@@ -384,15 +334,15 @@ static void test_duplicates(void **state)
         SEP
         "\f\n";
     /* clang-format on */
-    struct diag d;
-    struct profile *p = read_ok(text, &d);
-    assert_int_equal(d.warnings, 1);
+    unsigned w;
+    struct profile *p = test_read_ok("prof", text, &w);
+    assert_int_equal(w, 1);
     assert_int_equal(p->n_funcs, 3);
     assert_string_equal(p->funcs[1].name, "f2");
     assert_string_equal(p->funcs[2].name, "g");
     check_func(p, "f2", 2, 0.3, 7);
     check_call(p, "main", "f2", 4);
-    assert_int_equal(func(p, "main")->n_calls, 1);
+    assert_int_equal(test_fn(p, "main")->n_calls, 1);
     assert_float_equal(total_time(p), 1.0, 1e-12);
     profile_free(p);
 }
@@ -424,14 +374,14 @@ static void test_warnings(void **state)
         SEP
         "\f\n";
     /* clang-format on */
-    struct diag d;
-    struct profile *p = read_ok(text, &d);
+    unsigned w;
+    struct profile *p = test_read_ok("prof", text, &w);
     /* (K), garbage, end of entry x2, [4], bad primary, cycle 3 missing */
-    assert_int_equal(d.warnings, 7);
+    assert_int_equal(w, 7);
     assert_int_equal(p->n_funcs, 2);
     check_call(p, "main", "f", 1);
     assert_int_equal(p->n_cycles, 1);
-    assert_int_equal(func(p, "f")->cycle, 0);
+    assert_int_equal(test_fn(p, "f")->cycle, 0);
     profile_free(p);
 }
 
@@ -455,12 +405,12 @@ static void test_cycle_order(void **state)
         SEP
         "\f\n";
     /* clang-format on */
-    struct diag d;
-    struct profile *p = read_ok(text, &d);
-    assert_int_equal(d.warnings, 0);
+    unsigned w;
+    struct profile *p = test_read_ok("prof", text, &w);
+    assert_int_equal(w, 0);
     assert_int_equal(p->n_cycles, 2);
-    assert_int_equal(func(p, "b")->cycle, 0);
-    assert_int_equal(func(p, "a")->cycle, 1);
+    assert_int_equal(test_fn(p, "b")->cycle, 0);
+    assert_int_equal(test_fn(p, "a")->cycle, 1);
     profile_free(p);
 }
 
@@ -495,9 +445,9 @@ static void test_line_shapes(void **state)
         SEP
         "\f\n";
     /* clang-format on */
-    struct diag d;
-    struct profile *p = read_ok(text, &d);
-    assert_int_equal(d.warnings, 0);
+    unsigned w;
+    struct profile *p = test_read_ok("prof", text, &w);
+    assert_int_equal(w, 0);
     assert_int_equal(p->n_funcs, 5);
     check_func(p, "five", 5, 0.1, 1);
     check_func(p, "123", 1, 0.5, -1);
@@ -526,8 +476,7 @@ static void test_crlf_and_zero_times(void **state)
         "-----------------------------------------------\r\n"
         "\f\r\n";
     /* clang-format on */
-    struct diag d;
-    struct profile *p = read_ok(text, &d);
+    struct profile *p = test_read_ok("prof", text, NULL);
     check_func(p, "main", 1, 0, 1);
     check_func(p, "f", 2, 0, 2);
     check_call(p, "main", "f", 2);
@@ -539,10 +488,10 @@ static void test_crlf_and_zero_times(void **state)
 static void test_empty_call_graph(void **state)
 {
     (void)state;
-    struct diag d;
-    struct profile *p = read_ok("Flat profile:\n\n" GNU_HEAD "\n Some explanation text\n"
-                                "\f\nIndex by function name\n",
-                                &d);
+    struct profile *p = test_read_ok("prof",
+                                     "Flat profile:\n\n" GNU_HEAD "\n Some explanation text\n"
+                                     "\f\nIndex by function name\n",
+                                     NULL);
     assert_int_equal(p->n_funcs, 0);
     assert_float_equal(total_time(p), 0, 0);
     profile_free(p);
@@ -564,8 +513,7 @@ static void test_flat_suffixes(void **state)
         "\n"
         "  1.0       1.00     1.00                             not a row any more\n";
     /* clang-format on */
-    struct diag d;
-    struct profile *p = read_ok(text, &d);
+    struct profile *p = test_read_ok("prof", text, NULL);
     assert_int_equal(p->n_funcs, 3);
     check_func(p, "_moncount", 1, 0.38, -1);
     check_func(p, "a b", 2, 0.31, 10);
@@ -577,60 +525,50 @@ static void test_flat_suffixes(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    read_fails("", 0, "no gprof call graph");
-    read_fails("hello\nworld\n", 0, "no gprof call graph");
-    read_fails(GNU_HEAD, 1, "unexpected end of file");
-    read_fails(GNU_HEAD SPONT "[1]    100.0    0.50    0.00                 main [1]\n" SEP, 4,
-               "form feed");
-    read_fails(GNU_HEAD SPONT "[99999999999999999999]    100.0    0.50    0.00     main "
-                              "[99999999999999999999]\n" SEP "\f\n",
-               3, "index out of range");
-    read_fails(GNU_HEAD SPONT
-               "[1]    100.0    0.50    0.00     main <cycle 99999999999999999999> [1]\n" SEP
-               "\f\n",
-               3, "cycle number out of range");
-    read_fails(GNU_HEAD SPONT
-               "[1]    100.0    0.50    0.00     main [1]\n"
-               "                0.00    0.00       1/1           f [77777777777777777777]\n" SEP
-               "\f\n",
-               4, "index out of range");
+    test_read_fails("prof", "", 0, "no gprof call graph");
+    test_read_fails("prof", "hello\nworld\n", 0, "no gprof call graph");
+    test_read_fails("prof", GNU_HEAD, 1, "unexpected end of file");
+    test_read_fails("prof",
+                    GNU_HEAD SPONT "[1]    100.0    0.50    0.00                 main [1]\n" SEP, 4,
+                    "form feed");
+    test_read_fails("prof",
+                    GNU_HEAD SPONT "[99999999999999999999]    100.0    0.50    0.00     main "
+                                   "[99999999999999999999]\n" SEP "\f\n",
+                    3, "index out of range");
+    test_read_fails("prof",
+                    GNU_HEAD SPONT
+                    "[1]    100.0    0.50    0.00     main <cycle 99999999999999999999> [1]\n" SEP
+                    "\f\n",
+                    3, "cycle number out of range");
+    test_read_fails(
+        "prof",
+        GNU_HEAD SPONT
+        "[1]    100.0    0.50    0.00     main [1]\n"
+        "                0.00    0.00       1/1           f [77777777777777777777]\n" SEP "\f\n",
+        4, "index out of range");
     /* A number too long for the number parser. */
     char zeros[201], big[600];
     memset(zeros, '0', 200);
     zeros[200] = '\0';
     snprintf(big, sizeof(big), "%s%s[1]    100.0    0.%s5    0.00     main [1]\n%s\f\n", GNU_HEAD,
              SPONT, zeros, SEP);
-    read_fails(big, 3, "time out of range");
+    test_read_fails("prof", big, 3, "time out of range");
     /* Flat-profile-only reading: a row that cannot be read is an error there. */
-    read_fails("Flat profile:\n\n time   seconds   seconds    calls  ms/call  ms/call  name\n"
-               " 38.66      0.22     0.22      200     1.10     1.10  pong\n"
-               " 38.66      zz\n",
-               5, "flat profile row");
+    test_read_fails("prof",
+                    "Flat profile:\n\n time   seconds   seconds    calls  ms/call  ms/call  name\n"
+                    " 38.66      0.22     0.22      200     1.10     1.10  pong\n"
+                    " 38.66      zz\n",
+                    5, "flat profile row");
     /* NUL byte (input layer). */
-    struct profile *p = NULL;
-    struct diag d;
     static const char nul[] = GNU_HEAD "[1]\0\n";
-    assert_int_equal(test_read_buf("prof", "test", nul, sizeof(nul) - 1, &p, &d), P2P_ERR_PARSE);
-    assert_null(p);
-    assert_int_equal(d.pos, 2);
+    test_buf_fails("prof", "test", nul, sizeof(nul) - 1, DIAG_LINE, 2, NULL);
 }
 
 /* Binary garbage and truncations of a real report never crash. */
 static void test_truncations(void **state)
 {
     (void)state;
-    size_t len;
-    char *path = test_path(FIX "cycle.prof");
-    char *text = test_slurp(path, &len);
-    free(path);
-    for (size_t n = 0; n < len; n += 7) {
-        struct profile *p = NULL;
-        struct diag d;
-        enum p2p_status st = test_read_buf("prof", "cut", text, n, &p, &d);
-        assert_true(st == P2P_OK || st == P2P_ERR_PARSE);
-        profile_free(p);
-    }
-    free(text);
+    test_read_cuts("prof", FIX "cycle.prof", 7);
     unsigned char junk[4096];
     uint32_t x = 12345;
     for (size_t i = 0; i < sizeof(junk); i++) {
@@ -648,52 +586,37 @@ static void test_truncations(void **state)
 static void test_usage(void **state)
 {
     (void)state;
-    struct input *in[2] = {input_new_buffer("a", "x", 1), input_new_buffer("b", "y", 1)};
-    struct profile *p = (struct profile *)1;
+    static const char *const names[] = {"a", "b"}, *const texts[] = {"x", "y"};
+    struct profile *p;
     struct diag d;
-    diag_init(&d);
-    assert_int_equal(rd()->read(in, 2, NULL, &p, &d), P2P_ERR_USAGE);
+    assert_int_equal(test_read_strs("prof", names, texts, 2, &p, &d), P2P_ERR_USAGE);
     assert_null(p);
-    input_free(in[0]);
-    input_free(in[1]);
-}
-
-static int sniff_str(const char *s)
-{
-    return rd()->sniff((const unsigned char *)s, strlen(s));
-}
-
-static int sniff_file(const char *rel)
-{
-    size_t len;
-    char *path = test_path(rel);
-    char *text = test_slurp(path, &len);
-    free(path);
-    int score = rd()->sniff((const unsigned char *)text, len < 65536 ? len : 65536);
-    free(text);
-    return score;
 }
 
 static void test_sniff(void **state)
 {
     (void)state;
-    assert_int_equal(sniff_file(FIX "cycle-brief.prof"), 95);
-    assert_int_equal(sniff_file(FIX "cycle.prof"), 95);
-    assert_int_equal(sniff_file(FIX "names.prof"), 95);
-    assert_int_equal(sniff_file(FIX "flat.prof"), 90);
-    assert_int_equal(sniff_file(FIX "nocalls.prof"), 90);
-    assert_int_equal(sniff_str("call graph profile:\n"), 90);
+    assert_int_equal(test_sniff_file("prof", FIX "cycle-brief.prof"), 95);
+    assert_int_equal(test_sniff_file("prof", FIX "cycle.prof"), 95);
+    assert_int_equal(test_sniff_file("prof", FIX "names.prof"), 95);
+    assert_int_equal(test_sniff_file("prof", FIX "flat.prof"), 90);
+    assert_int_equal(test_sniff_file("prof", FIX "nocalls.prof"), 90);
+    assert_int_equal(test_sniff_str("prof", "call graph profile:\n"), 90);
     assert_int_equal(
-        sniff_str("\n\n                                  called/total       parents \n"), 95);
+        test_sniff_str("prof",
+                       "\n\n                                  called/total       parents \n"),
+        95);
     /* Cut mid-header: still recognised from the first line. */
-    assert_int_equal(sniff_str("Flat profile:\n\nEach sample counts as 0.01 sec"), 90);
+    assert_int_equal(test_sniff_str("prof", "Flat profile:\n\nEach sample counts as 0.01 sec"), 90);
     /* Other formats. */
-    assert_int_equal(sniff_file("tests/fixtures/axe/solver.axe"), 0);
-    assert_int_equal(sniff_str("# callgrind format\nversion: 1\nevents: Ir\nfn=main\n"), 0);
-    assert_int_equal(sniff_str("{\"version\": 0, \"functions\": []}"), 0);
-    assert_int_equal(sniff_str("main;foo;bar 12\nmain;baz 3\n"), 0);
-    assert_int_equal(sniff_str("perf  1234 [000] 12.345: 1 cycles:\n\t401000 main (/bin/x)\n"), 0);
-    assert_int_equal(sniff_str(""), 0);
+    assert_int_equal(test_sniff_file("prof", "tests/fixtures/axe/solver.axe"), 0);
+    assert_int_equal(
+        test_sniff_str("prof", "# callgrind format\nversion: 1\nevents: Ir\nfn=main\n"), 0);
+    assert_int_equal(test_sniff_str("prof", "{\"version\": 0, \"functions\": []}"), 0);
+    assert_int_equal(test_sniff_str("prof", "main;foo;bar 12\nmain;baz 3\n"), 0);
+    assert_int_equal(
+        test_sniff_str("prof", "perf  1234 [000] 12.345: 1 cycles:\n\t401000 main (/bin/x)\n"), 0);
+    assert_int_equal(test_sniff_str("prof", ""), 0);
 }
 
 int main(void)

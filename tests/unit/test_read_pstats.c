@@ -97,11 +97,6 @@ static void mb_ccaller(struct strbuf *b, const char *file, int32_t line, const c
     mb_float(b, ct);
 }
 
-static enum p2p_status read_blob(struct strbuf *b, struct profile **p, struct diag *d)
-{
-    return test_read_buf("pstats", "blob", b->s, b->len, p, d);
-}
-
 /* ---------------------------------------------------------------- expected files */
 
 struct exp_func {
@@ -248,10 +243,7 @@ static void check_against(const struct profile *p, const char *expected_rel)
         close_enough(ev_get(&f->ev, PEV_TOTAL_TIME), x->ct, true);
         assert_int_equal(f->ev.has, (1u << PEV_TIME) | (1u << PEV_TOTAL_TIME));
     }
-    size_t n_calls = 0;
-    for (size_t i = 0; i < p->n_funcs; i++)
-        n_calls += p->funcs[i].n_calls;
-    assert_int_equal(n_calls, e.n_c);
+    assert_int_equal(test_total_calls(p), e.n_c);
     for (size_t i = 0; i < e.n_c; i++) {
         const struct exp_call *x = &e.c[i];
         const struct prof_call *c =
@@ -265,27 +257,6 @@ static void check_against(const struct profile *p, const char *expected_rel)
     close_enough(ev_get(&p->ev, PEV_TIME), e.time, e.ordered);
     close_enough(ev_get(&p->ev, PEV_TOTAL_TIME), e.total, e.ordered);
     free_expected(&e);
-}
-
-/* Read several fixture files as one merged profile. */
-static struct profile *read_files(const char *const *rel, size_t n, struct diag *d)
-{
-    struct input *in[8];
-    assert_true(n <= 8);
-    diag_init(d);
-    d->quiet = true;
-    for (size_t i = 0; i < n; i++) {
-        char *path = test_path(rel[i]);
-        assert_int_equal(input_open(path, &in[i], d), P2P_OK);
-        free(path);
-    }
-    struct profile *p = NULL;
-    enum p2p_status st = reader_find("pstats")->read(in, n, NULL, &p, d);
-    for (size_t i = 0; i < n; i++)
-        input_free(in[i]);
-    if (st != P2P_OK)
-        assert_null(p);
-    return p;
 }
 
 /* ---------------------------------------------------------------- tests */
@@ -327,12 +298,12 @@ static void test_recursion_counts(void **state)
 {
     (void)state;
     struct profile *p = test_read_file("pstats", FIX "cprofile-3.12.pstats");
-    const struct prof_func *fact = &p->funcs[test_func(p, "recursion:9:fact")];
+    const struct prof_func *fact = test_fn(p, "recursion:9:fact");
     assert_true(fact->called == 15);
     assert_string_equal(fact->filename, "recursion.py");
-    assert_true(p->funcs[test_func(p, "recursion:15:is_even")].called == 12);
-    assert_true(p->funcs[test_func(p, "recursion:21:is_odd")].called == 9);
-    assert_true(p->funcs[test_func(p, "recursion:27:main")].called == 1);
+    assert_true(test_fn(p, "recursion:15:is_even")->called == 12);
+    assert_true(test_fn(p, "recursion:21:is_odd")->called == 9);
+    assert_true(test_fn(p, "recursion:27:main")->called == 1);
     assert_true(ev_get(&test_call(p, "recursion:27:main", "recursion:9:fact")->ev, PEV_CALLS) == 3);
     assert_true(ev_get(&test_call(p, "recursion:9:fact", "recursion:9:fact")->ev, PEV_CALLS) == 3);
     assert_true(ev_get(&test_call(p, "recursion:27:main", "recursion:15:is_even")->ev, PEV_CALLS) ==
@@ -373,20 +344,21 @@ static void test_merge(void **state)
     (void)state;
     struct diag d;
     const char *c3[] = {FIX "merge-1.pstats", FIX "merge-2.pstats", FIX "merge-3.pstats"};
-    struct profile *p = read_files(c3, 3, &d);
+    struct profile *p;
+    assert_int_equal(test_read_files("pstats", c3, 3, &p, &d), P2P_OK);
     assert_non_null(p);
     check_against(p, FIX "expected/merge-123.txt");
     /* Hand check: fact 2x5 (merge-1) + 3x5 (merge-3) calls; is_even 3x4 (merge-3 only). */
-    assert_true(p->funcs[test_func(p, "recursion:9:fact")].called == 25);
-    assert_true(p->funcs[test_func(p, "recursion:15:is_even")].called == 12);
-    assert_true(p->funcs[test_func(p, "recursion:27:main")].called == 3);
+    assert_true(test_fn(p, "recursion:9:fact")->called == 25);
+    assert_true(test_fn(p, "recursion:15:is_even")->called == 12);
+    assert_true(test_fn(p, "recursion:27:main")->called == 3);
     size_t alpha = test_func(p, "recursion:41:alpha"), beta = test_func(p, "recursion:45:beta");
     assert_int_equal(alpha, p->n_funcs - 1);
     assert_true(p->funcs[beta].int_id < p->funcs[alpha].int_id);
     profile_free(p);
 
     const char *p2[] = {FIX "pmerge-1.pstats", FIX "pmerge-2.pstats"};
-    p = read_files(p2, 2, &d);
+    assert_int_equal(test_read_files("pstats", p2, 2, &p, &d), P2P_OK);
     assert_non_null(p);
     check_against(p, FIX "expected/pmerge-12.txt");
     /* Plain counts add up: is_odd -> is_even 2x3 + 1x3. */
@@ -400,7 +372,9 @@ static void test_merge_mixed_kinds(void **state)
     (void)state;
     struct diag d;
     const char *mix[] = {FIX "cprofile-3.12.pstats", FIX "profile-3.12.pstats"};
-    assert_null(read_files(mix, 2, &d));
+    struct profile *p;
+    assert_int_not_equal(test_read_files("pstats", mix, 2, &p, &d), P2P_OK);
+    assert_null(p);
     assert_true(d.failed);
     assert_non_null(strstr(d.msg, "cannot merge cProfile and profile"));
     assert_non_null(strstr(d.file, "profile-3.12.pstats"));
@@ -444,9 +418,7 @@ static void test_names(void **state)
         strbuf_addc(&b, '0');
     }
     strbuf_addc(&b, '0');
-    struct profile *p;
-    struct diag d;
-    assert_int_equal(read_blob(&b, &p, &d), P2P_OK);
+    struct profile *p = test_read_buf_ok("pstats", "blob", b.s, b.len, NULL, NULL);
     assert_int_equal(p->n_funcs, P2P_ARRAY_LEN(cases));
     for (size_t i = 0; i < P2P_ARRAY_LEN(cases); i++) {
         char *want = xasprintf("%s:%zu:f", cases[i].module, i);
@@ -476,9 +448,7 @@ static void test_id_order(void **state)
     mb_ccaller(&b, "m.py", 1, "a", 1, 1, 1.0, 2.0);
     strbuf_addc(&b, '0');
     strbuf_addc(&b, '0');
-    struct profile *p;
-    struct diag d;
-    assert_int_equal(read_blob(&b, &p, &d), P2P_OK);
+    struct profile *p = test_read_buf_ok("pstats", "blob", b.s, b.len, NULL, NULL);
     assert_int_equal(p->n_funcs, 3);
     assert_string_equal(p->funcs[0].name, "m:3:c");
     assert_string_equal(p->funcs[1].name, "m:2:b");
@@ -500,10 +470,8 @@ static void test_caller_without_entry(void **state)
     mb_entry(&b, "m.py", 1, "f", 2, 2, 0.25, 0.5);
     mb_ccaller(&b, "ghost.py", 7, "g", 2, 2, 0.25, 0.5);
     strbuf_adds(&b, "00");
-    struct profile *p;
-    struct diag d;
-    assert_int_equal(read_blob(&b, &p, &d), P2P_OK);
-    const struct prof_func *g = &p->funcs[test_func(p, "ghost:7:g")];
+    struct profile *p = test_read_buf_ok("pstats", "blob", b.s, b.len, NULL, NULL);
+    const struct prof_func *g = test_fn(p, "ghost:7:g");
     assert_false(g->has_called);
     assert_true(ev_has(&g->ev, PEV_TIME) && ev_get(&g->ev, PEV_TIME) == 0);
     assert_true(ev_has(&g->ev, PEV_TOTAL_TIME) && ev_get(&g->ev, PEV_TOTAL_TIME) == 0);
@@ -531,9 +499,7 @@ static void test_duplicate_keys(void **state)
     mb_ccaller(&b, "m.py", 3, "c", 1, 1, 5.0, 5.0);
     mb_ccaller(&b, "m.py", 3, "c", 3, 3, 2.0, 2.0);
     strbuf_adds(&b, "00");
-    struct profile *p;
-    struct diag d;
-    assert_int_equal(read_blob(&b, &p, &d), P2P_OK);
+    struct profile *p = test_read_buf_ok("pstats", "blob", b.s, b.len, NULL, NULL);
     assert_string_equal(p->funcs[0].name, "m:1:a");
     assert_true(p->funcs[0].called == 4);
     assert_true(ev_get(&p->funcs[0].ev, PEV_TIME) == 2.0);
@@ -569,9 +535,7 @@ static void test_caller_tuples(void **state)
     mb_key(&b, "m.py", 3, "h");
     mb_tuple(&b, 0);
     strbuf_adds(&b, "00");
-    struct profile *p;
-    struct diag d;
-    assert_int_equal(read_blob(&b, &p, &d), P2P_OK);
+    struct profile *p = test_read_buf_ok("pstats", "blob", b.s, b.len, NULL, NULL);
     const struct prof_call *c = test_call(p, "m:2:g", "m:1:f");
     assert_true(ev_get(&c->ev, PEV_CALLS) == 5);
     assert_true(ev_get(&c->ev, PEV_TOTAL_TIME) == 1.75);
@@ -600,13 +564,12 @@ static void test_profile_counts(void **state)
     strbuf_adds(&b, "0");
     mb_entry(&b, "m.py", 3, "h", 1, 1, 0.0, 3.0);
     strbuf_adds(&b, "00");
-    struct profile *p;
-    struct diag d;
-    assert_int_equal(read_blob(&b, &p, &d), P2P_OK);
+    unsigned w;
+    struct profile *p = test_read_buf_ok("pstats", "blob", b.s, b.len, NULL, &w);
     assert_true(ev_get(&test_call(p, "m:2:g", "m:1:f")->ev, PEV_CALLS) == 1);
     assert_true(ev_get(&test_call(p, "m:2:g", "m:1:f")->ev, PEV_TOTAL_TIME) == 0.5);
     assert_true(ev_get(&test_call(p, "m:3:h", "m:1:f")->ev, PEV_TOTAL_TIME) == 2.0);
-    assert_int_equal(d.warnings, 1);
+    assert_int_equal(w, 1);
     /* g has nc = 0: R(2, 0) = 1. */
     assert_true(ev_get(&test_call(p, "m:3:h", "m:2:g")->ev, PEV_TOTAL_TIME) == 0.0);
     assert_true(ev_get(&p->ev, PEV_TOTAL_TIME) == 3.0);
@@ -627,9 +590,7 @@ static void test_mixed_callers_in_file(void **state)
     mb_key(&b, "m.py", 3, "h");
     mb_int(&b, 1);
     strbuf_adds(&b, "00");
-    struct profile *p;
-    struct diag d;
-    assert_int_equal(read_blob(&b, &p, &d), P2P_OK);
+    struct profile *p = test_read_buf_ok("pstats", "blob", b.s, b.len, NULL, NULL);
     assert_true(ev_get(&test_call(p, "m:3:h", "m:1:f")->ev, PEV_TOTAL_TIME) == 2.0);
     profile_free(p);
     strbuf_fini(&b);
@@ -662,26 +623,17 @@ static void test_line_forms(void **state)
     mb_float(&b, 1.0);
     mb_float(&b, 1.0);
     strbuf_adds(&b, "{00");
-    struct profile *p;
-    struct diag d;
-    assert_int_equal(read_blob(&b, &p, &d), P2P_OK);
+    struct profile *p = test_read_buf_ok("pstats", "blob", b.s, b.len, NULL, NULL);
     assert_string_equal(p->funcs[0].name, "m:12:f");
     assert_string_equal(p->funcs[1].name, "m:1:g");
     profile_free(p);
     strbuf_fini(&b);
 }
 
+/* Reading the blob fails cleanly at an offset with `what` in the message; b is emptied. */
 static void expect_fail(struct strbuf *b, const char *what)
 {
-    struct profile *p;
-    struct diag d;
-    assert_int_equal(read_blob(b, &p, &d), P2P_ERR_PARSE);
-    assert_null(p);
-    assert_int_equal(d.where, DIAG_OFFSET);
-    assert_string_equal(d.file, "blob");
-    if (!strstr(d.msg, what))
-        print_error("message: %s\n", d.msg);
-    assert_non_null(strstr(d.msg, what));
+    test_buf_fails("pstats", "blob", b->s, b->len, DIAG_OFFSET, TEST_ANY_POS, what);
     strbuf_reset(b);
 }
 
@@ -812,8 +764,6 @@ static void test_reference_amplification(void **state)
     (void)state;
     struct strbuf b;
     strbuf_init(&b);
-    struct profile *p;
-    struct diag d;
 
     /* One 100 000-byte file name (reference 0) in 1000 keys: 100 MB of names from 140 kB. */
     strbuf_addc(&b, '{');
@@ -838,8 +788,8 @@ static void test_reference_amplification(void **state)
         strbuf_adds(&b, "{0");
     }
     strbuf_addc(&b, '0');
-    assert_int_equal(read_blob(&b, &p, &d), P2P_ERR_PARSE);
-    assert_non_null(strstr(d.msg, "names built from this data exceed"));
+    test_buf_fails("pstats", "blob", b.s, b.len, DIAG_OFFSET, TEST_ANY_POS,
+                   "names built from this data exceed");
     strbuf_reset(&b);
 
     /* One callers dict of 2000 pairs (reference 0) serving 3000 entries. */
@@ -864,8 +814,7 @@ static void test_reference_amplification(void **state)
         }
     }
     strbuf_addc(&b, '0');
-    assert_int_equal(read_blob(&b, &p, &d), P2P_ERR_PARSE);
-    assert_non_null(strstr(d.msg, "too many callers"));
+    test_buf_fails("pstats", "blob", b.s, b.len, DIAG_OFFSET, TEST_ANY_POS, "too many callers");
     strbuf_reset(&b);
 
     /* One caller tuple of 40 000 values (reference 0) given to 200 callers. */
@@ -884,8 +833,8 @@ static void test_reference_amplification(void **state)
         }
     }
     strbuf_adds(&b, "00");
-    assert_int_equal(read_blob(&b, &p, &d), P2P_ERR_PARSE);
-    assert_non_null(strstr(d.msg, "too many caller statistics values"));
+    test_buf_fails("pstats", "blob", b.s, b.len, DIAG_OFFSET, TEST_ANY_POS,
+                   "too many caller statistics values");
     strbuf_fini(&b);
 }
 
@@ -952,44 +901,28 @@ static void test_mutations(void **state)
     }
 }
 
-static int sniff_file(const char *rel)
-{
-    char *path = test_path(rel);
-    size_t len;
-    char *data = test_slurp(path, &len);
-    int s = reader_find("pstats")->sniff((const unsigned char *)data, len);
-    free(data);
-    free(path);
-    return s;
-}
-
-static int sniff_str(const char *s, size_t n)
-{
-    return reader_find("pstats")->sniff((const unsigned char *)s, n);
-}
-
 static void test_sniff(void **state)
 {
     (void)state;
     for (size_t i = 0; i < P2P_ARRAY_LEN(versions); i++) {
         char *c = xasprintf(FIX "cprofile-%s.pstats", versions[i]);
         char *q = xasprintf(FIX "profile-%s.pstats", versions[i]);
-        assert_int_equal(sniff_file(c), 100);
-        assert_int_equal(sniff_file(q), 100);
+        assert_int_equal(test_sniff_file("pstats", c), 100);
+        assert_int_equal(test_sniff_file("pstats", q), 100);
         free(c);
         free(q);
     }
     /* The first key cut short: likely, not certain. */
-    assert_int_equal(sniff_str("\xfb\x29\x03\xfa\x01", 5), 60);
+    assert_int_equal(test_sniff_buf("pstats", "\xfb\x29\x03\xfa\x01", 5), 60);
     /* A marshal dict of something else, or just a brace: weak or nothing. */
-    assert_int_equal(sniff_str("\xfb\xe9\x01\x00\x00\x00", 6), 20);
-    assert_int_equal(sniff_str("{0", 2), 20);
-    assert_int_equal(sniff_str("{\"version\": 0, \"functions\": []}", 31), 0);
-    assert_int_equal(sniff_str("{\n", 2), 0);
-    assert_int_equal(sniff_str("events: Ir\n", 11), 0);
-    assert_int_equal(sniff_str("Flat profile:\n", 14), 0);
-    assert_int_equal(sniff_str("", 0), 0);
-    assert_int_equal(sniff_str("\x7f\x45\x4c\x46", 4), 0);
+    assert_int_equal(test_sniff_buf("pstats", "\xfb\xe9\x01\x00\x00\x00", 6), 20);
+    assert_int_equal(test_sniff_buf("pstats", "{0", 2), 20);
+    assert_int_equal(test_sniff_buf("pstats", "{\"version\": 0, \"functions\": []}", 31), 0);
+    assert_int_equal(test_sniff_buf("pstats", "{\n", 2), 0);
+    assert_int_equal(test_sniff_buf("pstats", "events: Ir\n", 11), 0);
+    assert_int_equal(test_sniff_buf("pstats", "Flat profile:\n", 14), 0);
+    assert_int_equal(test_sniff_buf("pstats", "", 0), 0);
+    assert_int_equal(test_sniff_buf("pstats", "\x7f\x45\x4c\x46", 4), 0);
 }
 
 int main(void)

@@ -18,12 +18,6 @@
 #include "reader.h"
 #include "testutil.h"
 
-#define EXPECT_EV(e, k, want)                                                                      \
-    do {                                                                                           \
-        assert_true(ev_has((e), (k)));                                                             \
-        assert_true(ev_get((e), (k)) == (double)(want));                                           \
-    } while (0)
-
 struct member {
     const char *name;
     const char *text;
@@ -111,75 +105,34 @@ static void patch_sizes(unsigned char *buf, size_t len, const char *name, uint32
     "sym1 \"app\" \"work\" \"app.c\" 20\n"                                                         \
     "sym2 \"lib\" \"leaf\" \"lib.c\" 30\n"
 
-/* Read a two-member archive with these texts. */
-static enum p2p_status read_members(const char *symbols, const char *callstacks, struct profile **p,
-                                    struct diag *d)
+/* A two-member archive (Symbols.txt, Callstacks.txt, both deflated); caller frees. */
+static unsigned char *members_zip(const char *symbols, const char *callstacks, size_t *len)
 {
     struct member m[] = {{"Symbols.txt", symbols, true}, {"Callstacks.txt", callstacks, true}};
-    size_t len;
-    unsigned char *zip = make_zip(m, 2, &len);
-    enum p2p_status st = test_read_buf("sleepy", "t.sleepy", zip, len, p, d);
-    free(zip);
-    return st;
+    return make_zip(m, 2, len);
 }
 
 static struct profile *read_ok(const char *symbols, const char *callstacks)
 {
-    struct profile *p;
-    struct diag d;
-    enum p2p_status st = read_members(symbols, callstacks, &p, &d);
-    if (st != P2P_OK)
-        print_error("%s\n", d.msg);
-    assert_int_equal(st, P2P_OK);
+    size_t len;
+    unsigned char *zip = members_zip(symbols, callstacks, &len);
+    struct profile *p = test_read_buf_ok("sleepy", "t.sleepy", zip, len, NULL, NULL);
+    free(zip);
     return p;
 }
 
-/* Reading the buffer fails cleanly with a message containing `want`. */
+/* Reading the buffer fails cleanly, at no line, with a message containing `want`. */
 static void buf_fails(const void *data, size_t len, const char *want)
 {
-    struct profile *p = (struct profile *)&p;
-    struct diag d;
-    assert_int_equal(test_read_buf("sleepy", "t.sleepy", data, len, &p, &d), P2P_ERR_PARSE);
-    assert_null(p);
-    assert_true(d.failed);
-    assert_string_equal(d.file, "t.sleepy");
-    assert_int_equal(d.where, DIAG_NOWHERE);
-    if (!strstr(d.msg, want)) {
-        print_error("message \"%s\" lacks \"%s\"\n", d.msg, want);
-        fail();
-    }
+    test_buf_fails("sleepy", "t.sleepy", data, len, DIAG_NOWHERE, TEST_ANY_POS, want);
 }
 
 static void members_fail(const char *symbols, const char *callstacks, const char *want)
 {
-    struct member m[] = {{"Symbols.txt", symbols, true}, {"Callstacks.txt", callstacks, true}};
     size_t len;
-    unsigned char *zip = make_zip(m, 2, &len);
+    unsigned char *zip = members_zip(symbols, callstacks, &len);
     buf_fails(zip, len, want);
     free(zip);
-}
-
-static const struct prof_func *by_id(const struct profile *p, const char *id)
-{
-    size_t i = profile_find_str(p, id, strlen(id));
-    if (i == SIZE_MAX) {
-        print_error("no function with id '%s'\n", id);
-        fail();
-    }
-    return &p->funcs[i];
-}
-
-static const struct prof_call *call(const struct profile *p, const char *caller, const char *callee)
-{
-    size_t a = profile_find_str(p, caller, strlen(caller));
-    size_t b = profile_find_str(p, callee, strlen(callee));
-    assert_true(a != SIZE_MAX && b != SIZE_MAX);
-    const struct prof_call *c = profile_find_call(p, a, b);
-    if (!c) {
-        print_error("no call %s -> %s\n", caller, callee);
-        fail();
-    }
-    return c;
 }
 
 static void test_registered(void **state)
@@ -196,7 +149,7 @@ static void check_demo(struct profile *p)
 {
     assert_int_equal(p->recipe, PROF_RECIPE_SAMPLES);
     assert_false(p->int_ids);
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 1.9375);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 1.9375);
     assert_int_equal(p->ev.has, 1u << PEV_SAMPLES);
 
     /* Eight symbols, but sym2 and sym5 are both demo:work: seven functions, in Symbols.txt
@@ -212,29 +165,30 @@ static void check_demo(struct profile *p)
         assert_null(p->funcs[i].process);
         assert_null(p->funcs[i].filename);
     }
-    const struct prof_func *work = by_id(p, "demo:work");
+    const struct prof_func *work = test_fn_id(p, "demo:work");
     assert_string_equal(work->name, "work");
     assert_string_equal(work->module, "demo");
-    EXPECT_EV(&work->ev, PEV_SAMPLES, 0.75);
-    EXPECT_EV(&by_id(p, "demo:ping")->ev, PEV_SAMPLES, 1.0);
-    EXPECT_EV(&by_id(p, "demo:pong")->ev, PEV_SAMPLES, 0.125);
-    EXPECT_EV(&by_id(p, "demo:main")->ev, PEV_SAMPLES, 0.0625);
-    EXPECT_EV(&by_id(p, "kernel32:BaseThreadInitThunk")->ev, PEV_SAMPLES, 0);
-    const struct prof_func *malloc_ = by_id(p, "msvcrt:malloc");
+    test_expect_ev(&work->ev, PEV_SAMPLES, 0.75);
+    test_expect_ev(&test_fn_id(p, "demo:ping")->ev, PEV_SAMPLES, 1.0);
+    test_expect_ev(&test_fn_id(p, "demo:pong")->ev, PEV_SAMPLES, 0.125);
+    test_expect_ev(&test_fn_id(p, "demo:main")->ev, PEV_SAMPLES, 0.0625);
+    test_expect_ev(&test_fn_id(p, "kernel32:BaseThreadInitThunk")->ev, PEV_SAMPLES, 0);
+    const struct prof_func *malloc_ = test_fn_id(p, "msvcrt:malloc");
     assert_string_equal(malloc_->module, "msvcrt");
-    EXPECT_EV(&malloc_->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&malloc_->ev, PEV_SAMPLES, 0);
     assert_int_equal(malloc_->n_calls, 0);
 
-    EXPECT_EV(&call(p, "ntdll:RtlUserThreadStart", "kernel32:BaseThreadInitThunk")->ev,
-              PEV_SAMPLES2, 1.9375);
-    EXPECT_EV(&call(p, "kernel32:BaseThreadInitThunk", "demo:main")->ev, PEV_SAMPLES2, 1.9375);
-    EXPECT_EV(&call(p, "demo:main", "demo:work")->ev, PEV_SAMPLES2, 0.75);
-    EXPECT_EV(&call(p, "demo:main", "demo:ping")->ev, PEV_SAMPLES2, 1.125);
-    EXPECT_EV(&call(p, "demo:ping", "demo:pong")->ev, PEV_SAMPLES2, 1.125);
-    EXPECT_EV(&call(p, "demo:pong", "demo:ping")->ev, PEV_SAMPLES2, 1.0);
-    assert_int_equal(call(p, "demo:main", "demo:work")->ev.has, 1u << PEV_SAMPLES2);
+    test_expect_ev(&test_call_id(p, "ntdll:RtlUserThreadStart", "kernel32:BaseThreadInitThunk")->ev,
+                   PEV_SAMPLES2, 1.9375);
+    test_expect_ev(&test_call_id(p, "kernel32:BaseThreadInitThunk", "demo:main")->ev, PEV_SAMPLES2,
+                   1.9375);
+    test_expect_ev(&test_call_id(p, "demo:main", "demo:work")->ev, PEV_SAMPLES2, 0.75);
+    test_expect_ev(&test_call_id(p, "demo:main", "demo:ping")->ev, PEV_SAMPLES2, 1.125);
+    test_expect_ev(&test_call_id(p, "demo:ping", "demo:pong")->ev, PEV_SAMPLES2, 1.125);
+    test_expect_ev(&test_call_id(p, "demo:pong", "demo:ping")->ev, PEV_SAMPLES2, 1.0);
+    assert_int_equal(test_call_id(p, "demo:main", "demo:work")->ev.has, 1u << PEV_SAMPLES2);
     /* main's calls in the order the stacks first show them. */
-    const struct prof_func *m = by_id(p, "demo:main");
+    const struct prof_func *m = test_fn_id(p, "demo:main");
     assert_int_equal(m->n_calls, 2);
     assert_string_equal(p->funcs[m->calls[0].callee].str_id, "demo:work");
     assert_string_equal(p->funcs[m->calls[1].callee].str_id, "demo:ping");
@@ -255,7 +209,7 @@ static void test_fixture_lower_crlf(void **state)
     (void)state;
     struct profile *p = test_read_file("sleepy", "tests/fixtures/sleepy/lower-crlf.sleepy");
     check_demo(p);
-    assert_string_equal(by_id(p, "demo:work")->name, "work");
+    assert_string_equal(test_fn_id(p, "demo:work")->name, "work");
     profile_free(p);
 }
 
@@ -274,27 +228,20 @@ static void test_fixture_bomb(void **state)
 static void test_sniff(void **state)
 {
     (void)state;
-    const struct reader *r = reader_find("sleepy");
     static const char *const files[] = {"tests/fixtures/sleepy/demo.sleepy",
                                         "tests/fixtures/sleepy/lower-crlf.sleepy"};
-    for (size_t i = 0; i < 2; i++) {
-        size_t len;
-        char *path = test_path(files[i]);
-        char *data = test_slurp(path, &len);
-        assert_int_equal(r->sniff((const unsigned char *)data, len), 100);
-        free(data);
-        free(path);
-    }
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(test_sniff_file("sleepy", files[i]), 100);
     /* Symbols.txt named later in the head; a ZIP of something else; an empty ZIP. */
     struct member m[] = {{"notes.txt", "x", false}, {"Symbols.txt", "y", false}};
     size_t len;
     unsigned char *zip = make_zip(m, 2, &len);
-    assert_int_equal(r->sniff(zip, len), 90);
+    assert_int_equal(test_sniff_buf("sleepy", zip, len), 90);
     free(zip);
     zip = make_zip(m, 1, &len);
-    assert_int_equal(r->sniff(zip, len), 20);
+    assert_int_equal(test_sniff_buf("sleepy", zip, len), 20);
     free(zip);
-    assert_int_equal(r->sniff((const unsigned char *)"PK\5\6\0\0\0\0", 8), 5);
+    assert_int_equal(test_sniff_buf("sleepy", "PK\5\6\0\0\0\0", 8), 5);
     /* Other formats. */
     static const char *const others[] = {
         "events: Ir\nfn=main\n",
@@ -305,7 +252,7 @@ static void test_sniff(void **state)
         "",
     };
     for (size_t i = 0; i < P2P_ARRAY_LEN(others); i++)
-        assert_int_equal(r->sniff((const unsigned char *)others[i], strlen(others[i])), 0);
+        assert_int_equal(test_sniff_str("sleepy", others[i]), 0);
 }
 
 /* Symbols.txt lines of other shapes are skipped; separators are any whitespace, including
@@ -333,19 +280,19 @@ static void test_symbol_shapes(void **state)
     assert_int_equal(p->n_funcs, P2P_ARRAY_LEN(ids));
     for (size_t i = 0; i < P2P_ARRAY_LEN(ids); i++)
         assert_string_equal(p->funcs[i].str_id, ids[i]);
-    const struct prof_func *odd = by_id(p, ":odd name (x)");
+    const struct prof_func *odd = test_fn_id(p, ":odd name (x)");
     assert_string_equal(odd->name, "odd name (x)");
     assert_string_equal(odd->module, ""); /* an empty module stays set */
-    EXPECT_EV(&odd->ev, PEV_SAMPLES, 2);
+    test_expect_ev(&odd->ev, PEV_SAMPLES, 2);
     /* sym7 was redefined: its samples go to "second"; "first" keeps its 0. */
-    EXPECT_EV(&by_id(p, "app:first")->ev, PEV_SAMPLES, 0);
-    EXPECT_EV(&call(p, "app:second", ":odd name (x)")->ev, PEV_SAMPLES2, 2);
+    test_expect_ev(&test_fn_id(p, "app:first")->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&test_call_id(p, "app:second", ":odd name (x)")->ev, PEV_SAMPLES2, 2);
     /* "mod:x" "y" and "mod" "x:y" share the key mod:x:y; the first line names it. */
-    const struct prof_func *xy = by_id(p, "mod:x:y");
+    const struct prof_func *xy = test_fn_id(p, "mod:x:y");
     assert_string_equal(xy->name, "y");
     assert_string_equal(xy->module, "mod:x");
-    EXPECT_EV(&xy->ev, PEV_SAMPLES, 4);
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 7);
+    test_expect_ev(&xy->ev, PEV_SAMPLES, 4);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 7);
     profile_free(p);
 
     /* Ids of ignored lines are unknown. */
@@ -361,21 +308,21 @@ static void test_callstack_shapes(void **state)
                                          "1e-1 sym1\xe3\x80\x80sym1 sym0\n"
                                          "-0.5 sym2 sym2\n"
                                          "+.25 sym0");
-    EXPECT_EV(&by_id(p, "lib:leaf")->ev, PEV_SAMPLES, 10.5 - 0.5);
-    EXPECT_EV(&by_id(p, "app:work")->ev, PEV_SAMPLES, 1e-1);
-    EXPECT_EV(&by_id(p, "app:main")->ev, PEV_SAMPLES, 0.25);
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 10.5 + 1e-1 - 0.5 + 0.25);
-    EXPECT_EV(&call(p, "app:work", "lib:leaf")->ev, PEV_SAMPLES2, 10.5);
-    EXPECT_EV(&call(p, "app:main", "app:work")->ev, PEV_SAMPLES2, 10.5 + 1e-1);
-    EXPECT_EV(&call(p, "app:work", "app:work")->ev, PEV_SAMPLES2, 1e-1);
-    EXPECT_EV(&call(p, "lib:leaf", "lib:leaf")->ev, PEV_SAMPLES2, -0.5);
-    assert_int_equal(by_id(p, "app:main")->n_calls, 1);
+    test_expect_ev(&test_fn_id(p, "lib:leaf")->ev, PEV_SAMPLES, 10.5 - 0.5);
+    test_expect_ev(&test_fn_id(p, "app:work")->ev, PEV_SAMPLES, 1e-1);
+    test_expect_ev(&test_fn_id(p, "app:main")->ev, PEV_SAMPLES, 0.25);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 10.5 + 1e-1 - 0.5 + 0.25);
+    test_expect_ev(&test_call_id(p, "app:work", "lib:leaf")->ev, PEV_SAMPLES2, 10.5);
+    test_expect_ev(&test_call_id(p, "app:main", "app:work")->ev, PEV_SAMPLES2, 10.5 + 1e-1);
+    test_expect_ev(&test_call_id(p, "app:work", "app:work")->ev, PEV_SAMPLES2, 1e-1);
+    test_expect_ev(&test_call_id(p, "lib:leaf", "lib:leaf")->ev, PEV_SAMPLES2, -0.5);
+    assert_int_equal(test_fn_id(p, "app:main")->n_calls, 1);
     profile_free(p);
 
     /* Empty members: no functions from an empty Symbols.txt, no samples. */
     p = read_ok("", "");
     assert_int_equal(p->n_funcs, 0);
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 0);
     profile_free(p);
 }
 
@@ -412,10 +359,8 @@ static void test_members(void **state)
                          {"CallStacks.Txt", "2 sym2 sym1\n", true}};
     size_t len;
     unsigned char *zip = make_zip(m, 4, &len);
-    struct profile *p;
-    struct diag d;
-    assert_int_equal(test_read_buf("sleepy", "t.sleepy", zip, len, &p, &d), P2P_OK);
-    EXPECT_EV(&call(p, "app:work", "lib:leaf")->ev, PEV_SAMPLES2, 2);
+    struct profile *p = test_read_buf_ok("sleepy", "t.sleepy", zip, len, NULL, NULL);
+    test_expect_ev(&test_call_id(p, "app:work", "lib:leaf")->ev, PEV_SAMPLES2, 2);
     profile_free(p);
     free(zip);
 
@@ -439,14 +384,14 @@ static void test_members(void **state)
                            {"Callstacks.txt", "1 sym0\n", false}};
     zip = make_zip(dup, 4, &len);
     patch_all(zip, len, "symbols.txX", "symbols.txt");
-    assert_int_equal(test_read_buf("sleepy", "t.sleepy", zip, len, &p, &d), P2P_OK);
+    p = test_read_buf_ok("sleepy", "t.sleepy", zip, len, NULL, NULL);
     assert_int_equal(p->n_funcs, 3);
-    EXPECT_EV(&by_id(p, "app:main")->ev, PEV_SAMPLES, 1);
+    test_expect_ev(&test_fn_id(p, "app:main")->ev, PEV_SAMPLES, 1);
     profile_free(p);
     patch_all(zip, len, "Symbols.txt", "symbolz.txt");
-    assert_int_equal(test_read_buf("sleepy", "t.sleepy", zip, len, &p, &d), P2P_OK);
+    p = test_read_buf_ok("sleepy", "t.sleepy", zip, len, NULL, NULL);
     assert_int_equal(p->n_funcs, 1);
-    EXPECT_EV(&by_id(p, "x:lower2")->ev, PEV_SAMPLES, 1);
+    test_expect_ev(&test_fn_id(p, "x:lower2")->ev, PEV_SAMPLES, 1);
     profile_free(p);
     free(zip);
 }
@@ -506,16 +451,12 @@ static void test_size_limits(void **state)
 static void test_usage(void **state)
 {
     (void)state;
-    const struct reader *r = reader_find("sleepy");
-    struct input *in[2] = {input_new_buffer("a", "x", 1), input_new_buffer("b", "y", 1)};
-    struct profile *p = (struct profile *)&p;
+    static const char *const names[] = {"a", "b"}, *const texts[] = {"x", "y"};
+    struct profile *p;
     struct diag d;
-    diag_init(&d);
-    assert_int_equal(r->read(in, 2, NULL, &p, &d), P2P_ERR_USAGE);
+    assert_int_equal(test_read_strs("sleepy", names, texts, 2, &p, &d), P2P_ERR_USAGE);
     assert_null(p);
     assert_string_equal(d.msg, "exactly one file must be given for sleepy input");
-    input_free(in[0]);
-    input_free(in[1]);
 }
 
 int main(void)

@@ -18,65 +18,6 @@
 #include "testutil.h"
 #include "util.h"
 
-#define EXPECT_EV(e, k, want)                                                                      \
-    do {                                                                                           \
-        assert_true(ev_has((e), (k)));                                                             \
-        assert_true(ev_get((e), (k)) == (double)(want));                                           \
-    } while (0)
-
-static const struct prof_func *by_id(const struct profile *p, int64_t id)
-{
-    size_t i = profile_find_int(p, id);
-    if (i == SIZE_MAX) {
-        print_error("no function with id %lld\n", (long long)id);
-        fail();
-    }
-    return &p->funcs[i];
-}
-
-static const struct prof_call *call(const struct profile *p, int64_t caller, int64_t callee)
-{
-    size_t a = profile_find_int(p, caller), b = profile_find_int(p, callee);
-    assert_true(a != SIZE_MAX && b != SIZE_MAX);
-    const struct prof_call *c = profile_find_call(p, a, b);
-    if (!c) {
-        print_error("no call %lld -> %lld\n", (long long)caller, (long long)callee);
-        fail();
-    }
-    return c;
-}
-
-static struct profile *read_ok(const char *text)
-{
-    struct profile *p;
-    struct diag d;
-    enum p2p_status st = test_read_str("sysprof", text, &p, &d);
-    if (st != P2P_OK) {
-        char buf[700];
-        diag_format(&d, buf, sizeof(buf));
-        print_error("%s\n", buf);
-    }
-    assert_int_equal(st, P2P_OK);
-    assert_non_null(p);
-    return p;
-}
-
-/* Reading fails with a parse error at `line` whose message contains `want`. */
-static void read_fails(const char *text, uint64_t line, const char *want)
-{
-    struct profile *p = (struct profile *)&p;
-    struct diag d;
-    assert_int_equal(test_read_str("sysprof", text, &p, &d), P2P_ERR_PARSE);
-    assert_null(p);
-    assert_true(d.failed);
-    assert_string_equal(d.file, "test");
-    if (d.where != DIAG_LINE || d.pos != line || !strstr(d.msg, want)) {
-        print_error("got line %llu \"%s\", wanted line %llu \"%s\"\n", (unsigned long long)d.pos,
-                    d.msg, (unsigned long long)line, want);
-        fail();
-    }
-}
-
 /* A document of objects and nodes given as element text. */
 #define DOC(objects, nodes)                                                                        \
     "<profile>\n<objects>\n" objects "</objects>\n<nodes>\n" nodes "</nodes>\n</profile>\n"
@@ -103,7 +44,7 @@ static void test_fixture_demo(void **state)
     struct profile *p = test_read_file("sysprof", "tests/fixtures/sysprof/demo.sysprof");
     assert_int_equal(p->recipe, PROF_RECIPE_SAMPLES);
     assert_true(p->int_ids);
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 24);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 24);
     assert_int_equal(p->ev.has, 1u << PEV_SAMPLES);
 
     /* Only objects with self samples, in document order. */
@@ -119,36 +60,30 @@ static void test_fixture_demo(void **state)
         assert_null(f->process);
         assert_false(f->has_called);
         assert_int_equal(f->ev.has, 1u << PEV_SAMPLES);
-        EXPECT_EV(&f->ev, PEV_SAMPLES, self[i]);
+        test_expect_ev(&f->ev, PEV_SAMPLES, self[i]);
     }
     /* Zero-self frames (render, g_malloc, the groupings) are jumped over; the amount is the
      * callee node's self samples. */
-    EXPECT_EV(&call(p, 7, 3)->ev, PEV_SAMPLES2, 5);
-    EXPECT_EV(&call(p, 3, 5)->ev, PEV_SAMPLES2, 7);
-    EXPECT_EV(&call(p, 7, 4)->ev, PEV_SAMPLES2, 4);
-    EXPECT_EV(&call(p, 4, 4)->ev, PEV_SAMPLES2, 3);
-    EXPECT_EV(&call(p, 4, 5)->ev, PEV_SAMPLES2, 1);
-    EXPECT_EV(&call(p, 7, 5)->ev, PEV_SAMPLES2, 2);
-    assert_int_equal(call(p, 7, 3)->ev.has, 1u << PEV_SAMPLES2);
-    const struct prof_func *m = by_id(p, 7);
+    test_expect_ev(&test_call_int(p, 7, 3)->ev, PEV_SAMPLES2, 5);
+    test_expect_ev(&test_call_int(p, 3, 5)->ev, PEV_SAMPLES2, 7);
+    test_expect_ev(&test_call_int(p, 7, 4)->ev, PEV_SAMPLES2, 4);
+    test_expect_ev(&test_call_int(p, 4, 4)->ev, PEV_SAMPLES2, 3);
+    test_expect_ev(&test_call_int(p, 4, 5)->ev, PEV_SAMPLES2, 1);
+    test_expect_ev(&test_call_int(p, 7, 5)->ev, PEV_SAMPLES2, 2);
+    assert_int_equal(test_call_int(p, 7, 3)->ev.has, 1u << PEV_SAMPLES2);
+    const struct prof_func *m = test_fn_int(p, 7);
     assert_int_equal(m->n_calls, 3);
     assert_int_equal(p->funcs[m->calls[0].callee].int_id, 3);
     assert_int_equal(p->funcs[m->calls[1].callee].int_id, 4);
     assert_int_equal(p->funcs[m->calls[2].callee].int_id, 5);
-    assert_int_equal(by_id(p, 5)->n_calls, 0);
+    assert_int_equal(test_fn_int(p, 5)->n_calls, 0);
     profile_free(p);
 }
 
 static void test_sniff(void **state)
 {
     (void)state;
-    const struct reader *r = reader_find("sysprof");
-    size_t len;
-    char *path = test_path("tests/fixtures/sysprof/demo.sysprof");
-    char *data = test_slurp(path, &len);
-    assert_int_equal(r->sniff((const unsigned char *)data, len), 95);
-    free(data);
-    free(path);
+    assert_int_equal(test_sniff_file("sysprof", "tests/fixtures/sysprof/demo.sysprof"), 95);
     static const struct {
         const char *head;
         int score;
@@ -166,8 +101,7 @@ static void test_sniff(void **state)
         {"", 0},
     };
     for (size_t i = 0; i < P2P_ARRAY_LEN(cases); i++)
-        assert_int_equal(r->sniff((const unsigned char *)cases[i].head, strlen(cases[i].head)),
-                         cases[i].score);
+        assert_int_equal(test_sniff_str("sysprof", cases[i].head), cases[i].score);
 }
 
 /* Text values: trimmed (Python whitespace, also U+00A0), quotes removed, entities and CDATA
@@ -175,7 +109,8 @@ static void test_sniff(void **state)
 static void test_values(void **state)
 {
     (void)state;
-    struct profile *p = read_ok(
+    struct profile *p = test_read_ok(
+        "sysprof",
         "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
         "<!-- Sysprof -->\n"
         "<profile>\n"
@@ -199,32 +134,36 @@ static void test_values(void **state)
         "    <object id=\"5\"><name>007</name><self>1</self></object>\n"
         "    <object id=\"6\"><self>0</self></object>\n"
         "  </objects>\n"
-        "</profile>\n");
+        "</profile>\n",
+        NULL);
     assert_int_equal(p->n_funcs, 5);
-    assert_string_equal(by_id(p, 1)->name, "plain name");
-    assert_string_equal(by_id(p, 2)->name, "\"quoted\"");
-    assert_string_equal(by_id(p, 3)->name, "");
-    assert_string_equal(by_id(p, 4)->name, "a<b> & 007");
-    assert_string_equal(by_id(p, 5)->name, "007"); /* kept as written (see the reader) */
-    EXPECT_EV(&by_id(p, 3)->ev, PEV_SAMPLES, 4);
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 14);
-    EXPECT_EV(&call(p, 1, 2)->ev, PEV_SAMPLES2, 3);
-    EXPECT_EV(&call(p, 1, 3)->ev, PEV_SAMPLES2, 4);
-    EXPECT_EV(&call(p, 3, 4)->ev, PEV_SAMPLES2, 5); /* parent "10" is node id 1_0 */
-    EXPECT_EV(&call(p, 1, 5)->ev, PEV_SAMPLES2, 1);
+    assert_string_equal(test_fn_int(p, 1)->name, "plain name");
+    assert_string_equal(test_fn_int(p, 2)->name, "\"quoted\"");
+    assert_string_equal(test_fn_int(p, 3)->name, "");
+    assert_string_equal(test_fn_int(p, 4)->name, "a<b> & 007");
+    assert_string_equal(test_fn_int(p, 5)->name, "007"); /* kept as written (see the reader) */
+    test_expect_ev(&test_fn_int(p, 3)->ev, PEV_SAMPLES, 4);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 14);
+    test_expect_ev(&test_call_int(p, 1, 2)->ev, PEV_SAMPLES2, 3);
+    test_expect_ev(&test_call_int(p, 1, 3)->ev, PEV_SAMPLES2, 4);
+    test_expect_ev(&test_call_int(p, 3, 4)->ev, PEV_SAMPLES2, 5); /* parent "10" is node id 1_0 */
+    test_expect_ev(&test_call_int(p, 1, 5)->ev, PEV_SAMPLES2, 1);
     profile_free(p);
 
     /* An empty list may be followed by another; a second non-empty one fails. */
-    p = read_ok("<profile><objects/><objects>" OBJ(1, "a", 1) "</objects><nodes/></profile>");
+    p = test_read_ok("sysprof",
+                     "<profile><objects/><objects>" OBJ(1, "a", 1) "</objects><nodes/></profile>",
+                     NULL);
     assert_int_equal(p->n_funcs, 1);
     profile_free(p);
-    read_fails("<profile>\n<objects>" OBJ(1, "a", 1) "</objects>\n<objects/></profile>", 4,
-               "a second <objects> list");
+    test_read_fails("sysprof",
+                    "<profile>\n<objects>" OBJ(1, "a", 1) "</objects>\n<objects/></profile>", 4,
+                    "a second <objects> list");
 
     /* Nothing at all. */
-    p = read_ok("<profile/>");
+    p = test_read_ok("sysprof", "<profile/>", NULL);
     assert_int_equal(p->n_funcs, 0);
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 0);
+    test_expect_ev(&p->ev, PEV_SAMPLES, 0);
     profile_free(p);
 }
 
@@ -233,33 +172,38 @@ static void test_values(void **state)
 static void test_walk(void **state)
 {
     (void)state;
-    struct profile *p = read_ok(DOC(OBJ(1, "top", 2) OBJ(2, "skip", 0) OBJ(3, "leaf", 6),
-                                    NODE(1, 2, 0, 0)     /* skip (root) */
-                                    NODE(2, 3, 1, 6)     /* leaf under skip: no caller */
-                                    NODE(3, 1, 1, 0)     /* top without self */
-                                    NODE(4, 2, 3, 0)     /* skip */
-                                    NODE(5, 3, 4, 6)     /* leaf: caller top */
-                                    NODE(6, 1, 4, 2)     /* top: caller top */
-                                    NODE(8, 9, 99, 0))); /* dangling, self 0: unused */
-    EXPECT_EV(&p->ev, PEV_SAMPLES, 8);
-    EXPECT_EV(&call(p, 1, 3)->ev, PEV_SAMPLES2, 6);
-    EXPECT_EV(&call(p, 1, 1)->ev, PEV_SAMPLES2, 2);
-    assert_int_equal(by_id(p, 1)->n_calls, 2);
-    assert_int_equal(by_id(p, 3)->n_calls, 0);
+    struct profile *p = test_read_ok("sysprof",
+                                     DOC(OBJ(1, "top", 2) OBJ(2, "skip", 0) OBJ(3, "leaf", 6),
+                                         NODE(1, 2, 0, 0) /* skip (root) */
+                                         NODE(2, 3, 1, 6) /* leaf under skip: no caller */
+                                         NODE(3, 1, 1, 0) /* top without self */
+                                         NODE(4, 2, 3, 0) /* skip */
+                                         NODE(5, 3, 4, 6) /* leaf: caller top */
+                                         NODE(6, 1, 4, 2) /* top: caller top */
+                                         NODE(8, 9, 99, 0)),
+                                     NULL); /* dangling, self 0: unused */
+    test_expect_ev(&p->ev, PEV_SAMPLES, 8);
+    test_expect_ev(&test_call_int(p, 1, 3)->ev, PEV_SAMPLES2, 6);
+    test_expect_ev(&test_call_int(p, 1, 1)->ev, PEV_SAMPLES2, 2);
+    assert_int_equal(test_fn_int(p, 1)->n_calls, 2);
+    assert_int_equal(test_fn_int(p, 3)->n_calls, 0);
     profile_free(p);
 
     /* A parent cycle nobody walks into is harmless. */
-    p = read_ok(
-        DOC(OBJ(1, "a", 1) OBJ(2, "z", 0), NODE(1, 1, 0, 1) NODE(2, 2, 3, 0) NODE(3, 2, 2, 0)));
+    p = test_read_ok(
+        "sysprof",
+        DOC(OBJ(1, "a", 1) OBJ(2, "z", 0), NODE(1, 1, 0, 1) NODE(2, 2, 3, 0) NODE(3, 2, 2, 0)),
+        NULL);
     assert_int_equal(p->n_funcs, 1);
     profile_free(p);
 
     /* A text <self> is only fatal when the node has a caller (gprof2dot fails later then). */
-    p = read_ok(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, 0, "x")));
+    p = test_read_ok("sysprof", DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, 0, "x")), NULL);
     profile_free(p);
-    read_fails("<profile><objects>" OBJ(1, "a", 1) "</objects><nodes>\n" NODE(1, 1, 0, 1) "\n" NODE(
-                   2, 1, 1, "x") "</nodes></profile>",
-               5, "<self> of <node id=\"2\"> is not an integer");
+    test_read_fails("sysprof",
+                    "<profile><objects>" OBJ(1, "a", 1) "</objects><nodes>\n" NODE(
+                        1, 1, 0, 1) "\n" NODE(2, 1, 1, "x") "</nodes></profile>",
+                    5, "<self> of <node id=\"2\"> is not an integer");
 }
 
 /* 50000 zero-self frames in a chain with a leaf hanging off each: gprof2dot walks the chain
@@ -279,9 +223,9 @@ static void test_deep_chain(void **state)
         strbuf_addf(&b, "<node id=\"%d\"><object>3</object><parent>%d</parent>%s", N + 2 + i,
                     N + 1 - i, "<self>1</self></node>\n");
     strbuf_adds(&b, "</nodes></profile>\n");
-    struct profile *p = read_ok(b.s);
-    EXPECT_EV(&call(p, 1, 3)->ev, PEV_SAMPLES2, N);
-    EXPECT_EV(&p->ev, PEV_SAMPLES, N + 1);
+    struct profile *p = test_read_ok("sysprof", b.s, NULL);
+    test_expect_ev(&test_call_int(p, 1, 3)->ev, PEV_SAMPLES2, N);
+    test_expect_ev(&p->ev, PEV_SAMPLES, N + 1);
     profile_free(p);
 
     /* The same chain closed into a loop: a clean error instead of walking forever. */
@@ -291,46 +235,58 @@ static void test_deep_chain(void **state)
         strbuf_addf(&b, "<node id=\"%d\"><object>2</object><parent>%d</parent>%s", i + 1,
                     i == 0 ? N : i, "<self>0</self></node>\n");
     strbuf_adds(&b, NODE(60000, 3, 1, 1) "</nodes></profile>\n");
-    read_fails(b.s, 4, "parent cycle through <node id=\"1\">");
+    test_read_fails("sysprof", b.s, 4, "parent cycle through <node id=\"1\">");
     strbuf_fini(&b);
 }
 
 static void test_structure_errors(void **state)
 {
     (void)state;
-    read_fails("hello\n", 1, "XML error: syntax error");
-    read_fails("", 1, "XML error: no element found");
-    read_fails("<profile>\n<objects>\n<object id=\"1\"><name>a", 3, "XML error");
-    read_fails("<profile>\n</profil>\n", 2, "XML error: mismatched tag");
-    read_fails("<profile/>\n<profile/>\n", 2, "XML error: junk after document element");
-    read_fails("<profile>\n<nodes>\n<node id=\"1\"><self>1</self></node>\n</nodes>\n</profile>\xff",
-               5, "XML error");
-    read_fails("\n<objects>\n</objects>\n", 2, "expected <profile>, found <objects>");
-    read_fails("<profile>\n<nodes>\n<object id=\"1\"/>\n</nodes></profile>", 3,
-               "expected <node>, found <object>");
-    read_fails("<profile>\n<objects>\n  junk\n</objects></profile>", 3,
-               "unexpected text between elements");
-    read_fails("<profile>x<objects/></profile>", 1, "unexpected text between elements");
-    read_fails("<profile><objects><object id=\"1\">\n<self>1</self> 2 </object></objects>"
-               "</profile>",
-               2, "unexpected text between elements");
-    read_fails("<profile>\n<size><b>1</b></size></profile>", 2, "expected text, found <b>");
-    read_fails("<profile><objects>\n<object id=\"1\"><name>a<i/></name></object></objects>"
-               "</profile>",
-               2, "expected text, found <i>");
-    read_fails("<profile><objects>\n<object><self>1</self></object></objects></profile>", 2,
-               "<object> without an id attribute");
-    read_fails("<profile><objects>\n<object id=\"1.5\"/></objects></profile>", 2,
-               "<object> id \"1.5\" is not an integer");
-    read_fails("<profile><objects>\n<object id=\"99999999999999999999\"/></objects></profile>", 2,
-               "is not an integer");
-    read_fails("<profile><nodes><node id=\"1\"/>\n<node id=\"01\"/></nodes></profile>", 2,
-               "duplicate <node id=\"1\">");
-    read_fails("<profile><objects><object id=\"1\">\n<self>1</self><self>1</self></object>"
-               "</objects></profile>",
-               2, "<object id=\"1\"> has two <self>");
+    test_read_fails("sysprof", "hello\n", 1, "XML error: syntax error");
+    test_read_fails("sysprof", "", 1, "XML error: no element found");
+    test_read_fails("sysprof", "<profile>\n<objects>\n<object id=\"1\"><name>a", 3, "XML error");
+    test_read_fails("sysprof", "<profile>\n</profil>\n", 2, "XML error: mismatched tag");
+    test_read_fails("sysprof", "<profile/>\n<profile/>\n", 2,
+                    "XML error: junk after document element");
+    test_read_fails(
+        "sysprof",
+        "<profile>\n<nodes>\n<node id=\"1\"><self>1</self></node>\n</nodes>\n</profile>\xff", 5,
+        "XML error");
+    test_read_fails("sysprof", "\n<objects>\n</objects>\n", 2,
+                    "expected <profile>, found <objects>");
+    test_read_fails("sysprof", "<profile>\n<nodes>\n<object id=\"1\"/>\n</nodes></profile>", 3,
+                    "expected <node>, found <object>");
+    test_read_fails("sysprof", "<profile>\n<objects>\n  junk\n</objects></profile>", 3,
+                    "unexpected text between elements");
+    test_read_fails("sysprof", "<profile>x<objects/></profile>", 1,
+                    "unexpected text between elements");
+    test_read_fails("sysprof",
+                    "<profile><objects><object id=\"1\">\n<self>1</self> 2 </object></objects>"
+                    "</profile>",
+                    2, "unexpected text between elements");
+    test_read_fails("sysprof", "<profile>\n<size><b>1</b></size></profile>", 2,
+                    "expected text, found <b>");
+    test_read_fails("sysprof",
+                    "<profile><objects>\n<object id=\"1\"><name>a<i/></name></object></objects>"
+                    "</profile>",
+                    2, "expected text, found <i>");
+    test_read_fails("sysprof",
+                    "<profile><objects>\n<object><self>1</self></object></objects></profile>", 2,
+                    "<object> without an id attribute");
+    test_read_fails("sysprof", "<profile><objects>\n<object id=\"1.5\"/></objects></profile>", 2,
+                    "<object> id \"1.5\" is not an integer");
+    test_read_fails("sysprof",
+                    "<profile><objects>\n<object id=\"99999999999999999999\"/></objects></profile>",
+                    2, "is not an integer");
+    test_read_fails("sysprof",
+                    "<profile><nodes><node id=\"1\"/>\n<node id=\"01\"/></nodes></profile>", 2,
+                    "duplicate <node id=\"1\">");
+    test_read_fails("sysprof",
+                    "<profile><objects><object id=\"1\">\n<self>1</self><self>1</self></object>"
+                    "</objects></profile>",
+                    2, "<object id=\"1\"> has two <self>");
     /* Field names repeat freely across items. */
-    struct profile *p = read_ok(DOC(OBJ(1, "a", 1) OBJ(2, "b", 1), ""));
+    struct profile *p = test_read_ok("sysprof", DOC(OBJ(1, "a", 1) OBJ(2, "b", 1), ""), NULL);
     assert_int_equal(p->n_funcs, 2);
     profile_free(p);
 }
@@ -340,19 +296,25 @@ static void test_structure_errors(void **state)
 static void test_entities(void **state)
 {
     (void)state;
-    read_fails("<?xml version=\"1.0\"?>\n<!DOCTYPE profile [\n<!ENTITY a \"aaaa\">\n"
-               "<!ENTITY b \"&a;&a;&a;&a;\">\n]>\n<profile><size>&b;</size></profile>",
-               3, "entity declarations are not supported");
-    read_fails("<!DOCTYPE profile [\n<!ENTITY x SYSTEM \"file:///etc/passwd\">\n]>\n"
-               "<profile><size>&x;</size></profile>",
-               2, "entity declarations are not supported");
-    read_fails("<!DOCTYPE profile [<!ENTITY % p SYSTEM \"http://example.invalid/x\"> %p;]>\n"
-               "<profile/>",
-               1, "entity declarations are not supported");
-    read_fails("<profile>\n<size>&nope;</size></profile>", 2, "XML error: undefined entity");
+    test_read_fails("sysprof",
+                    "<?xml version=\"1.0\"?>\n<!DOCTYPE profile [\n<!ENTITY a \"aaaa\">\n"
+                    "<!ENTITY b \"&a;&a;&a;&a;\">\n]>\n<profile><size>&b;</size></profile>",
+                    3, "entity declarations are not supported");
+    test_read_fails("sysprof",
+                    "<!DOCTYPE profile [\n<!ENTITY x SYSTEM \"file:///etc/passwd\">\n]>\n"
+                    "<profile><size>&x;</size></profile>",
+                    2, "entity declarations are not supported");
+    test_read_fails("sysprof",
+                    "<!DOCTYPE profile [<!ENTITY % p SYSTEM \"http://example.invalid/x\"> %p;]>\n"
+                    "<profile/>",
+                    1, "entity declarations are not supported");
+    test_read_fails("sysprof", "<profile>\n<size>&nope;</size></profile>", 2,
+                    "XML error: undefined entity");
     /* A doctype without declarations is fine. */
-    struct profile *p = read_ok("<!DOCTYPE profile SYSTEM \"http://example.invalid/p.dtd\">"
-                                "<profile/>");
+    struct profile *p = test_read_ok("sysprof",
+                                     "<!DOCTYPE profile SYSTEM \"http://example.invalid/p.dtd\">"
+                                     "<profile/>",
+                                     NULL);
     profile_free(p);
 }
 
@@ -360,44 +322,55 @@ static void test_entities(void **state)
 static void test_field_errors(void **state)
 {
     (void)state;
-    read_fails(DOC("<object id=\"1\"><name>a</name></object>\n", ""), 3,
-               "<object id=\"1\"> has no <self>");
-    read_fails(DOC(OBJ(1, "a", 0) OBJ(2, "b", "many"), ""), 4,
-               "<self> of <object id=\"2\"> is not an integer");
-    read_fails(DOC(OBJ(1, "a", 99999999999999999999), ""), 3,
-               "<self> of <object id=\"1\"> is too large");
-    read_fails(DOC(OBJ(1, "a", 0) "<object id=\"2\"><self>1</self></object>\n", ""), 4,
-               "<object id=\"2\"> has no <name>");
-    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) "<node id=\"2\"><object>1</object></node>\n"),
-               7, "<node id=\"2\"> has no <self>");
-    read_fails(DOC(OBJ(1, "a", 1),
-                   NODE(1, 1, 0, 1) "<node id=\"2\"><object>1</object><self>1</self></node>\n"),
-               7, "<node id=\"2\"> has no <parent>");
-    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, 7, 1)), 7,
-               "<node id=\"2\"> refers to a missing parent node");
-    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, "1", 1)), 7,
-               "refers to a missing parent node");
-    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, 99999999999999999999, 1)), 7,
-               "refers to a missing parent node");
+    test_read_fails("sysprof", DOC("<object id=\"1\"><name>a</name></object>\n", ""), 3,
+                    "<object id=\"1\"> has no <self>");
+    test_read_fails("sysprof", DOC(OBJ(1, "a", 0) OBJ(2, "b", "many"), ""), 4,
+                    "<self> of <object id=\"2\"> is not an integer");
+    test_read_fails("sysprof", DOC(OBJ(1, "a", 99999999999999999999), ""), 3,
+                    "<self> of <object id=\"1\"> is too large");
+    test_read_fails("sysprof", DOC(OBJ(1, "a", 0) "<object id=\"2\"><self>1</self></object>\n", ""),
+                    4, "<object id=\"2\"> has no <name>");
+    test_read_fails(
+        "sysprof",
+        DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) "<node id=\"2\"><object>1</object></node>\n"), 7,
+        "<node id=\"2\"> has no <self>");
+    test_read_fails(
+        "sysprof",
+        DOC(OBJ(1, "a", 1),
+            NODE(1, 1, 0, 1) "<node id=\"2\"><object>1</object><self>1</self></node>\n"),
+        7, "<node id=\"2\"> has no <parent>");
+    test_read_fails("sysprof", DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, 7, 1)), 7,
+                    "<node id=\"2\"> refers to a missing parent node");
+    test_read_fails("sysprof", DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, "1", 1)), 7,
+                    "refers to a missing parent node");
+    test_read_fails("sysprof",
+                    DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 1) NODE(2, 1, 99999999999999999999, 1)), 7,
+                    "refers to a missing parent node");
     /* The parent's object is needed to decide whether to stop. */
-    read_fails(DOC(OBJ(1, "a", 1),
-                   "<node id=\"1\"><parent>0</parent><self>0</self></node>\n" NODE(2, 1, 1, 1)),
-               6, "<node id=\"1\"> has no <object>");
-    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 8, 0, 0) NODE(2, 1, 1, 1)), 6,
-               "<node id=\"1\"> refers to a missing object");
+    test_read_fails(
+        "sysprof",
+        DOC(OBJ(1, "a", 1),
+            "<node id=\"1\"><parent>0</parent><self>0</self></node>\n" NODE(2, 1, 1, 1)),
+        6, "<node id=\"1\"> has no <object>");
+    test_read_fails("sysprof", DOC(OBJ(1, "a", 1), NODE(1, 8, 0, 0) NODE(2, 1, 1, 1)), 6,
+                    "<node id=\"1\"> refers to a missing object");
     /* The callee's object must exist and have self samples. */
-    read_fails(DOC(OBJ(1, "a", 1),
-                   NODE(1, 1, 0, 0) "<node id=\"2\"><parent>1</parent><self>1</self></node>\n"),
-               7, "<node id=\"2\"> has no <object>");
-    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 0) NODE(2, 3, 1, 1)), 7,
-               "<node id=\"2\"> refers to a missing object");
-    read_fails(DOC(OBJ(1, "a", 1) OBJ(2, "b", 0), NODE(1, 1, 0, 0) NODE(2, 2, 1, 1)), 8,
-               "<node id=\"2\"> has self samples but its object has none");
-    read_fails(DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 99999999999999999999)), 6,
-               "<self> of <node id=\"1\"> is too large");
+    test_read_fails(
+        "sysprof",
+        DOC(OBJ(1, "a", 1),
+            NODE(1, 1, 0, 0) "<node id=\"2\"><parent>1</parent><self>1</self></node>\n"),
+        7, "<node id=\"2\"> has no <object>");
+    test_read_fails("sysprof", DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 0) NODE(2, 3, 1, 1)), 7,
+                    "<node id=\"2\"> refers to a missing object");
+    test_read_fails("sysprof",
+                    DOC(OBJ(1, "a", 1) OBJ(2, "b", 0), NODE(1, 1, 0, 0) NODE(2, 2, 1, 1)), 8,
+                    "<node id=\"2\"> has self samples but its object has none");
+    test_read_fails("sysprof", DOC(OBJ(1, "a", 1), NODE(1, 1, 0, 99999999999999999999)), 6,
+                    "<self> of <node id=\"1\"> is too large");
     /* A self-loop on a zero-self node. */
-    read_fails(DOC(OBJ(1, "a", 1) OBJ(2, "z", 0), NODE(1, 2, 1, 0) NODE(2, 1, 1, 1)), 7,
-               "parent cycle through <node id=\"1\">");
+    test_read_fails("sysprof",
+                    DOC(OBJ(1, "a", 1) OBJ(2, "z", 0), NODE(1, 2, 1, 0) NODE(2, 1, 1, 1)), 7,
+                    "parent cycle through <node id=\"1\">");
 }
 
 /* UTF-16 with a byte-order mark arrives as UTF-8 (input.c) whatever the declaration says. */
@@ -419,10 +392,8 @@ static void test_utf16(void **state)
         buf[m++] = (unsigned char)cp;
         buf[m++] = 0;
     }
-    struct profile *p;
-    struct diag d;
-    assert_int_equal(test_read_buf("sysprof", "u16", buf, m, &p, &d), P2P_OK);
-    assert_string_equal(by_id(p, 1)->name, "\xc3\xa9t\xc3\xa9");
+    struct profile *p = test_read_buf_ok("sysprof", "u16", buf, m, NULL, NULL);
+    assert_string_equal(test_fn_int(p, 1)->name, "\xc3\xa9t\xc3\xa9");
     profile_free(p);
     free(buf);
 }
@@ -430,16 +401,12 @@ static void test_utf16(void **state)
 static void test_usage(void **state)
 {
     (void)state;
-    const struct reader *r = reader_find("sysprof");
-    struct input *in[2] = {input_new_buffer("a", "x", 1), input_new_buffer("b", "y", 1)};
-    struct profile *p = (struct profile *)&p;
+    static const char *const names[] = {"a", "b"}, *const texts[] = {"x", "y"};
+    struct profile *p;
     struct diag d;
-    diag_init(&d);
-    assert_int_equal(r->read(in, 2, NULL, &p, &d), P2P_ERR_USAGE);
+    assert_int_equal(test_read_strs("sysprof", names, texts, 2, &p, &d), P2P_ERR_USAGE);
     assert_null(p);
     assert_string_equal(d.msg, "exactly one file must be given for sysprof input");
-    input_free(in[0]);
-    input_free(in[1]);
 }
 
 int main(void)

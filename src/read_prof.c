@@ -606,18 +606,18 @@ static void build(struct gp *g)
     /* Functions first, in gprof2dot's order, so that every callee exists for the calls. */
     for (size_t i = 0; i < g->n_entries; i++) {
         const struct entry *e = &g->entries[i];
-        const struct child *ch = g->children + e->child0;
         bool created;
         /* A child without an entry of its own (gprof2dot crashes): a function with no self
-         * time, listed before its caller as gprof2dot would list it. */
+         * time, listed before its caller as gprof2dot would list it. Indexed inside the loop:
+         * g->children is NULL in a call graph without child lines. */
         for (size_t k = 0; k < e->n_children; k++) {
-            if (imap_get(&g->entry_of, (uint64_t)ch[k].index) != IMAP_NONE)
+            const struct child *c = &g->children[e->child0 + k];
+            if (imap_get(&g->entry_of, (uint64_t)c->index) != IMAP_NONE)
                 continue;
-            size_t fi = profile_func_int(p, ch[k].index, &created);
+            size_t fi = profile_func_int(p, c->index, &created);
             if (!created)
-                diag_warn(g->d, "overwriting function %s (id %" PRId64 ")", ch[k].name,
-                          ch[k].index);
-            p->funcs[fi].name = ch[k].name;
+                diag_warn(g->d, "overwriting function %s (id %" PRId64 ")", c->name, c->index);
+            p->funcs[fi].name = c->name;
             ev_set(&p->funcs[fi].ev, PEV_TIME, 0);
         }
         size_t fi = profile_func_int(p, e->index, &created);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "pytext.h"
 
 /* The columns gprof2dot uses, by header name. */
@@ -127,6 +128,21 @@ static enum num_kind py_number(const struct span *f, double *v)
         buf[k++] = (char)*q;
     }
     return parse_double(buf, k, v) ? NUM_FINITE : NUM_NONFINITE;
+}
+
+/* Index of the first column whose name an earlier column already has, or n. Interning keeps
+ * this linear: a header line may hold millions of columns. */
+static size_t first_repeat(const struct span *f, size_t n)
+{
+    struct arena *names = arena_new();
+    size_t i = 0;
+    for (; i < n; i++) {
+        if (arena_lookup(names, f[i].s, f[i].n))
+            break;
+        arena_intern(names, f[i].s, f[i].n);
+    }
+    arena_free(names);
+    return i;
 }
 
 struct xstate {
@@ -266,13 +282,10 @@ static enum p2p_status read_xperf(struct input *const *in, size_t n_in,
     int r = lines_next(&lr, &l, &n, d);
     if (r > 0) {
         split_row(l, n, &head, &n_head, &cap_head);
-        for (size_t i = 0; i < n_head && st == P2P_OK; i++)
-            for (size_t j = 0; j < i; j++)
-                if (head[i].n == head[j].n && memcmp(head[i].s, head[j].s, head[i].n) == 0) {
-                    st = diag_fail(d, lr.lineno, "column \"%.*s\" appears twice in the header",
-                                   (int)head[i].n, head[i].s);
-                    break;
-                }
+        size_t dup = first_repeat(head, n_head);
+        if (dup < n_head)
+            st = diag_fail(d, lr.lineno, "column \"%.*s\" appears twice in the header",
+                           (int)head[dup].n, head[dup].s);
         for (int k = 0; k < N_COLS; k++) {
             col[k] = SIZE_MAX;
             for (size_t i = 0; i < n_head; i++)

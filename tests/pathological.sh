@@ -62,6 +62,12 @@ for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 done
 expect "marshal nested 1e6 deep" 30 1 'prof2png: .*m: .*(offset ' -f pstats "$T/m"
 
+# An xperf header of a million distinct columns: the check for a repeated column stays linear.
+awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "c%d,", i; print "Stack"; print "x" }' \
+    >"$T/wide.xperf"
+expect "xperf header of 1e6 columns" 30 1 'prof2png: .*wide.xperf:2: 1 fields' -f xperf \
+    "$T/wide.xperf"
+
 # Costs at and past the integer range, and non-finite numbers.
 printf 'main;a 9223372036854775807\nmain;b 1\n' >"$T/big.collapse"
 expect "count = 2^63-1" 30 0 'label="a' -f collapse "$T/big.collapse"

@@ -497,6 +497,31 @@ static void test_empty_call_graph(void **state)
     profile_free(p);
 }
 
+/* Entries but not one child line in the whole call graph (issue 4: the reader indexed the
+ * still-NULL child array, undefined behaviour that UBSan reports). */
+static void test_no_child_lines(void **state)
+{
+    (void)state;
+    /* clang-format off */
+    static const char text[] =
+        GNU_HEAD
+        SPONT
+        "[1]    100.0    0.50    0.00                 main [1]\n"
+        SEP
+        SPONT
+        "[2]     20.0    0.10    0.00                 idle [2]\n"
+        SEP
+        "\f\n";
+    /* clang-format on */
+    struct profile *p = test_read_ok("prof", text, NULL);
+    assert_int_equal(p->n_funcs, 2);
+    assert_int_equal(test_total_calls(p), 0);
+    check_func(p, "main", 1, 0.5, -1);
+    check_func(p, "idle", 2, 0.1, -1);
+    assert_float_equal(total_time(p), 0.6, 1e-12);
+    profile_free(p);
+}
+
 /* Flat rows may carry " <cycle N>" and " [N]" / " (N)" after the name. */
 static void test_flat_suffixes(void **state)
 {
@@ -637,6 +662,7 @@ int main(void)
         cmocka_unit_test(test_line_shapes),
         cmocka_unit_test(test_crlf_and_zero_times),
         cmocka_unit_test(test_empty_call_graph),
+        cmocka_unit_test(test_no_child_lines),
         cmocka_unit_test(test_flat_suffixes),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_truncations),

@@ -146,6 +146,7 @@ static void test_errors(void **state)
 {
     (void)state;
     test_read_fails("xperf", "A, B, A\n", 1, "column \"A\" appears twice");
+    test_read_fails("xperf", "A, B, C, B, A\n", 1, "column \"B\" appears twice"); /* first repeat */
     test_read_fails("xperf", HDR "p, m, f, 1, 1, ?\n\n", 3, "blank line");
     test_read_fails("xperf", HDR "p, m, f, 1, 1\n", 2, "5 fields, but the header has 6 columns");
     test_read_fails("xperf", "Process Name, Module, Function, Weight, Stack\np, m, f, 1, ?\n", 2,

@@ -157,6 +157,7 @@ enum p2p_status graph_build(const struct profile *p, const struct graph_opts *o,
             g->listing = listing;
             *out = g;
         } else {
+            limit_nodes(&w, o->max_nodes);
             *out = present(&w, o, d);
         }
     }
@@ -179,8 +180,11 @@ enum p2p_status graph_build_compare(const struct profile *a, const struct profil
         st = select_stage(&wa, o, NULL, true, d);
     if (st == P2P_OK)
         st = select_stage(&wb, o, NULL, true, d);
-    if (st == P2P_OK)
+    /* Only the drawn profile is limited: b lends its numbers to a's nodes by name. */
+    if (st == P2P_OK) {
+        limit_nodes(&wa, o->max_nodes);
         *out = present_compare(&wa, &wb, o, d);
+    }
     work_fini(&wa);
     work_fini(&wb);
     return st;

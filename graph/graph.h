@@ -43,6 +43,9 @@ struct graph_opts {
     /* compare mode */
     double compare_tolerance;
     bool compare_only_slower, compare_only_faster, compare_color_by_difference;
+    /* --max-nodes (not in gprof2dot): after pruning and selection keep at most this many
+     * functions and what connects them (graph/limit.c); 0 = no limit (default) */
+    size_t max_nodes;
 };
 
 /* gprof2dot's defaults. */
@@ -97,6 +100,10 @@ void graph_free(struct graph *g);
 
 /* The value of attribute `name` among attrs, or NULL. */
 const char *graph_attr_get(const struct graph_attrs *attrs, const char *name);
+
+/* Set attribute `name` (a string that outlives attrs, e.g. a literal) to a copy of value,
+ * replacing an earlier value; attrs stay sorted by name. raw: written bare in DOT. */
+void graph_attr_set(struct graph_attrs *attrs, const char *name, const char *value, bool raw);
 
 /* Whether fmt is a safe --time-format: text with exactly one floating-point or integer
  * conversion (flags, width, precision allowed) and any number of "%%". */

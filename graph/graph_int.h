@@ -80,6 +80,9 @@ void restrict_root(struct work *w, const size_t *sel, size_t n_sel, long depth);
 void restrict_leaf(struct work *w, const size_t *sel, size_t n_sel, long depth);
 char *list_functions(const struct work *w, const char *selector);
 
+/* limit.c: --max-nodes, after select_stage (see the comment at the top of limit.c). */
+void limit_nodes(struct work *w, size_t max_nodes);
+
 /* colour.c */
 struct theme {
     double min_hsl[3], max_hsl[3];

@@ -68,6 +68,20 @@ const char *graph_attr_get(const struct graph_attrs *attrs, const char *name)
     return NULL;
 }
 
+void graph_attr_set(struct graph_attrs *attrs, const char *name, const char *value, bool raw)
+{
+    for (size_t i = 0; i < attrs->n; i++)
+        if (strcmp(attrs->a[i].name, name) == 0) {
+            free(attrs->a[i].value);
+            attrs->a[i].value = clean_text(xstrdup(value));
+            attrs->a[i].raw = raw;
+            return;
+        }
+    attrs_add(attrs, name, xstrdup(value));
+    attrs->a[attrs->n - 1].raw = raw;
+    attrs_sort(attrs);
+}
+
 static void attrs_free(struct graph_attrs *a)
 {
     for (size_t i = 0; i < a->n; i++)

@@ -50,6 +50,35 @@ bool render_format_is_binary(const char *format)
     return true;
 }
 
+/* ---------------------------------------------------------------- layout budget */
+
+/* MEASUREMENTS-GO-HERE */
+static const struct {
+    const char *name, *value;
+} fast_layout[] = {
+    {"nslimit", "2"},
+};
+
+bool render_layout_is_large(const struct graph *g)
+{
+    return g->n_nodes > RENDER_FAST_LAYOUT_NODES || g->n_edges > RENDER_FAST_LAYOUT_EDGES;
+}
+
+const char *render_use_fast_layout(struct graph *g)
+{
+    static char text[128];
+    size_t len = 0;
+    text[0] = '\0';
+    for (size_t i = 0; i < P2P_ARRAY_LEN(fast_layout); i++) {
+        graph_attr_set(&g->graph_attrs, fast_layout[i].name, fast_layout[i].value, true);
+        int n = snprintf(text + len, sizeof(text) - len, "%s%s=%s", i ? ", " : "",
+                         fast_layout[i].name, fast_layout[i].value);
+        if (n > 0 && (size_t)n < sizeof(text) - len)
+            len += (size_t)n;
+    }
+    return text;
+}
+
 /* ---------------------------------------------------------------- libgvc */
 
 static enum p2p_status render_gvc_stream(const struct graph *g, const char *format, FILE *f,

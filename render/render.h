@@ -40,6 +40,19 @@ enum p2p_status render_write(const struct graph *g, const char *format, const ch
 enum p2p_status render_gvc(const struct graph *g, const char *format, FILE *f, struct diag *d)
     P2P_WUR;
 
+/* Graphs with more nodes or more edges than these take dot more than a couple of seconds
+ * with its default settings (tests/bench/layout.sh measures it; figures in render.c). */
+#define RENDER_FAST_LAYOUT_NODES 500
+#define RENDER_FAST_LAYOUT_EDGES 1000
+
+/* Whether g is above either size, so that dot's default settings would be slow. */
+bool render_layout_is_large(const struct graph *g);
+
+/* Add cheaper dot settings to g's graph attributes, where both the DOT text (so that
+ * `prof2png | dot` behaves the same) and prof2png's own layout take them. Returns them as
+ * text for a note, e.g. "nslimit=2". */
+const char *render_use_fast_layout(struct graph *g);
+
 /* Release the Graphviz context that rendering keeps for the whole process. */
 void render_fini(void);
 

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "progress.h"
+
 #define DIAG_MAX_WARNINGS 100
 
 void diag_init(struct diag *d)
@@ -66,7 +68,9 @@ void diag_warn(struct diag *d, const char *fmt, ...)
         return;
     if (d->warnings > DIAG_MAX_WARNINGS) {
         if (!d->warned_limit) {
+            progress_hold();
             fputs("prof2png: warning: too many warnings; the rest are not shown\n", stderr);
+            progress_release();
             d->warned_limit = true;
         }
         return;
@@ -79,7 +83,9 @@ void diag_warn(struct diag *d, const char *fmt, ...)
     for (char *p = buf; *p; p++)
         if (*p == '\n' || *p == '\r')
             *p = ' ';
+    progress_hold();
     fprintf(stderr, "prof2png: warning: %s\n", buf);
+    progress_release();
 }
 
 void diag_format(const struct diag *d, char *buf, unsigned long size)

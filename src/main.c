@@ -3,6 +3,7 @@
  * exits. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "graph.h"
 #include "options.h"
+#include "progress.h"
 #include "reader.h"
 #include "render.h"
 
@@ -48,8 +50,11 @@ static double now(void)
 static void timing(bool on, const char *stage, double *t0)
 {
     double t = now();
-    if (on)
+    if (on) {
+        progress_hold();
         fprintf(stderr, "prof2png: timing: %s %.6f s\n", stage, t - *t0);
+        progress_release();
+    }
     *t0 = t;
 }
 
@@ -83,7 +88,35 @@ static enum p2p_status read_profile(const struct reader *r, struct input **in, s
     if (n > 1 && !r->multi)
         return diag_error(d, P2P_ERR_USAGE, "the %s format takes one input file, not %zu",
                           r->name, n);
-    return r->read(in, n, ropts, out, d);
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += in[i]->len;
+    char what[256];
+    if (n == 1)
+        snprintf(what, sizeof(what), "parsing %s", in[0]->name);
+    else
+        snprintf(what, sizeof(what), "parsing %zu files", n);
+    progress_stage(what, total);
+    enum p2p_status st = r->read(in, n, ropts, out, d);
+    progress_end();
+    return st;
+}
+
+/* Above the size where dot's defaults are slow, cheaper settings (unless --full-layout),
+ * and a note saying so. */
+static void layout_budget(struct graph *g, const struct options *o)
+{
+    if (o->full_layout || !render_layout_is_large(g))
+        return;
+    const char *settings = render_use_fast_layout(g);
+    if (o->quiet)
+        return;
+    progress_hold();
+    fprintf(stderr,
+            "prof2png: note: %zu nodes, %zu edges: using faster layout settings (%s); use "
+            "--max-nodes or -n/-e to prune, or --full-layout\n",
+            g->n_nodes, g->n_edges, settings);
+    progress_release();
 }
 
 int main(int argc, char **argv)
@@ -109,6 +142,7 @@ int main(int argc, char **argv)
     }
     struct reader_opts ropts = {.event = o.event};
     double t0 = now();
+    progress_init(isatty(STDERR_FILENO) && !o.quiet);
 
     /* Inputs: none means standard input. */
     static const char *const stdin_only[] = {"-"};
@@ -126,9 +160,16 @@ int main(int argc, char **argv)
         goto out;
     }
     inputs = xcalloc(n_inputs, sizeof(*inputs));
-    for (size_t i = 0; i < n_inputs; i++)
-        if ((st = input_open(names[i], &inputs[i], &d)) != P2P_OK)
+    for (size_t i = 0; i < n_inputs; i++) {
+        char what[256];
+        snprintf(what, sizeof(what), "reading %s",
+                 strcmp(names[i], "-") == 0 ? "standard input" : names[i]);
+        progress_stage(what, 0);
+        st = input_open(names[i], &inputs[i], &d);
+        progress_end();
+        if (st != P2P_OK)
             goto out;
+    }
 
     const struct reader *r = o.format ? reader_find(o.format) : reader_sniff(inputs[0]);
     if (!r) {
@@ -149,29 +190,46 @@ int main(int argc, char **argv)
         if ((st = read_profile(r, &inputs[n_inputs - 1], 1, &ropts, &p2, &d)) != P2P_OK)
             goto out;
         timing(o.timings, "read", &t0);
+        progress_stage("building the graph", 0);
         st = graph_build_compare(p1, p2, &o.graph, &g, &d);
     } else {
         if ((st = read_profile(r, inputs, n_inputs, &ropts, &p1, &d)) != P2P_OK)
             goto out;
         timing(o.timings, "read", &t0);
+        progress_stage("building the graph", 0);
         st = graph_build(p1, &o.graph, &g, &d);
     }
+    progress_end();
     timing(o.timings, "graph", &t0);
     if (st != P2P_OK)
         goto out;
     if (g->listing) {
+        progress_hold();
         fputs(g->listing, stderr);
+        progress_release();
         goto out;
     }
-    st = render_write(g, output_format(&o), o.output, &d);
+    const char *format = output_format(&o);
+    layout_budget(g, &o);
+    char what[128];
+    if (render_format_is_dot(format))
+        snprintf(what, sizeof(what), "writing %zu nodes, %zu edges", g->n_nodes, g->n_edges);
+    else
+        snprintf(what, sizeof(what), "layout of %zu nodes, %zu edges", g->n_nodes, g->n_edges);
+    progress_stage(what, 0);
+    st = render_write(g, format, o.output, &d);
+    progress_end();
     timing(o.timings, "output", &t0);
     if (o.timings) {
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
+        progress_hold();
         fprintf(stderr, "prof2png: timing: peak-rss %ld KiB\n", ru.ru_maxrss);
+        progress_release();
     }
 
 out:;
+    progress_fini();
     /* The message may name an input: format it before the inputs are freed. */
     char msg[1024];
     if (st != P2P_OK)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "reader.h"
+#include "render.h"
 
 enum {
     OPT_TOTAL = 256,
@@ -26,6 +27,8 @@ enum {
     OPT_EVENT,
     OPT_VERSION,
     OPT_TIMINGS,
+    OPT_MAX_NODES,
+    OPT_FULL_LAYOUT,
 };
 
 static const struct option long_options[] = {
@@ -57,6 +60,8 @@ static const struct option long_options[] = {
     {"event", required_argument, NULL, OPT_EVENT},
     {"quiet", no_argument, NULL, 'q'},
     {"timings", no_argument, NULL, OPT_TIMINGS},
+    {"max-nodes", required_argument, NULL, OPT_MAX_NODES},
+    {"full-layout", no_argument, NULL, OPT_FULL_LAYOUT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -64,7 +69,7 @@ static const struct option long_options[] = {
 
 void options_usage(FILE *f)
 {
-    fputs(
+    fprintf(f,
         "Usage: prof2png [OPTION]... [FILE]...\n"
         "Convert profiler output to a call graph: DOT text, or PNG, SVG, PDF ... via Graphviz.\n"
         "With no FILE, or when FILE is -, read standard input.\n"
@@ -87,6 +92,8 @@ void options_usage(FILE *f)
         "                           (repeatable)\n"
         "      --list-functions=SELECTOR  list matching functions to stderr and exit\n"
         "                           (+ or * for all, with ids)\n"
+        "      --max-nodes=N        after pruning, keep only the N heaviest functions and\n"
+        "                           the paths that lead to them (default: no limit)\n"
         "Appearance:\n"
         "  -c, --colormap=THEME     color (default), pink, gray, bw or print\n"
         "      --skew=THEME_SKEW    colour curve skew (default 1.0; <1 shows detail at the top\n"
@@ -98,6 +105,8 @@ void options_usage(FILE *f)
         "      --node-label=LABEL   self-time, self-time-percentage, total-time or\n"
         "                           total-time-percentage (repeatable; replaces the default)\n"
         "      --time-format=FMT    printf format of times (default %%.7g)\n"
+        "      --full-layout        dot's default layout settings even for large graphs\n"
+        "                           (default: faster settings above %d nodes or %d edges)\n"
         "Comparison:\n"
         "      --compare            compare two profiles FILE1 FILE2\n"
         "      --compare-tolerance=PCT  smallest difference shown (default 0.001)\n"
@@ -111,7 +120,7 @@ void options_usage(FILE *f)
         "      --version            show the version and exit\n"
         "\n"
         "Exit status: 0 success, 1 bad input, 2 bad command line, 3 I/O or rendering failure.\n",
-        f);
+        RENDER_FAST_LAYOUT_NODES, RENDER_FAST_LAYOUT_EDGES);
     fprintf(f, "Input formats: %s.\n", reader_names());
 }
 
@@ -278,6 +287,18 @@ enum p2p_status options_parse(int argc, char **argv, struct options *o, struct d
             break;
         case OPT_TIMINGS:
             o->timings = true;
+            break;
+        case OPT_MAX_NODES: {
+            int64_t v;
+            if (!parse_i64(optarg, strlen(optarg), &v) || v < 0 || v > 1000000000)
+                st = diag_error(d, P2P_ERR_USAGE,
+                                "option --max-nodes: '%s' is not a number of nodes", optarg);
+            else
+                o->graph.max_nodes = (size_t)v;
+            break;
+        }
+        case OPT_FULL_LAYOUT:
+            o->full_layout = true;
             break;
         case 'h':
             o->help = true;

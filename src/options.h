@@ -19,6 +19,7 @@ struct options {
     bool compare;
     bool quiet;
     bool timings;        /* --timings: stage times and peak memory on stderr */
+    bool full_layout;    /* --full-layout: dot's default settings whatever the size */
     bool help, version;
     const char **inputs; /* positional arguments ("-" = stdin) */
     size_t n_inputs;

@@ -605,6 +605,163 @@ static void test_compare(void **state)
     profile_free(p2);
 }
 
+/* ---------------------------------------------------------------- --max-nodes */
+
+/* The ids of the node statements of a DOT text, space-separated, in output order. */
+static char *node_ids(const char *dot)
+{
+    struct strbuf b;
+    strbuf_init(&b);
+    strbuf_add(&b, "", 0);
+    for (const char *line = dot; *line; line = strchr(line, '\n') + 1) {
+        const char *end = strchr(line, '\n');
+        const char *sp = strchr(line, ' ');
+        if (line[0] == '\t' && sp && sp < end && sp[1] == '[' &&
+            strncmp(line, "\tgraph ", 7) != 0 && strncmp(line, "\tnode ", 6) != 0 &&
+            strncmp(line, "\tedge ", 6) != 0) {
+            if (b.len)
+                strbuf_addc(&b, ' ');
+            strbuf_add(&b, line + 1, (size_t)(sp - line - 1));
+        }
+    }
+    return strbuf_detach(&b);
+}
+
+/* Node ids kept with -n0 -e0 --max-nodes max. */
+static void assert_kept(const struct profile *p, size_t max, const char *want)
+{
+    struct graph_opts o;
+    graph_opts_init(&o);
+    o.node_thres = 0;
+    o.edge_thres = 0;
+    o.max_nodes = max;
+    char *dot = build_dot(p, &o);
+    char *ids = node_ids(dot);
+    if (strcmp(ids, want) != 0) {
+        print_error("--max-nodes %zu kept \"%s\", want \"%s\"\n", max, ids, want);
+        fail();
+    }
+    free(ids);
+    free(dot);
+}
+
+/* A call tree: the N heaviest, whatever N. main 100%, a 40%, c 35%, b 30% (under a),
+ * e 25%, d 15% (under c). */
+static void test_max_nodes_tree(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"main", "a", "b", "c", "d", "e"};
+    struct profile *p = json_profile(names, 6);
+    json_event(p, (const int[]){1, 0}, 2, 10);
+    json_event(p, (const int[]){2, 1, 0}, 3, 30);
+    json_event(p, (const int[]){3, 0}, 2, 20);
+    json_event(p, (const int[]){4, 3, 0}, 3, 15);
+    json_event(p, (const int[]){5, 0}, 2, 25);
+    assert_kept(p, 1, "0");
+    assert_kept(p, 2, "0 1");
+    assert_kept(p, 3, "0 1 3");
+    assert_kept(p, 4, "0 1 2 3");
+    assert_kept(p, 5, "0 1 2 3 5");
+    assert_kept(p, 6, "0 1 2 3 4 5");
+    /* edges between kept nodes stay, with their labels; others go */
+    struct graph_opts o;
+    graph_opts_init(&o);
+    o.node_thres = o.edge_thres = 0;
+    o.max_nodes = 3;
+    char *dot = build_dot(p, &o);
+    assert_contains(dot, "\t0 -> 1 [arrowsize=");
+    assert_contains(dot, "label=\"40.00%\"");
+    assert_contains(dot, "\t0 -> 3 [");
+    assert_lacks(dot, "\t1 -> 2 [");
+    assert_lacks(dot, "\t0 -> 5 [");
+    /* labels and colours are those of the full graph: nothing is re-normalised */
+    assert_contains(dot, "label=\"c\n35.00%\n(20.00%)\n1\xc3\x97\"");
+    free(dot);
+    /* no limit (0), or a limit the graph is within: the same bytes as without the option */
+    o.max_nodes = 0;
+    char *full = build_dot(p, &o);
+    o.max_nodes = 6;
+    dot = build_dot(p, &o);
+    assert_string_equal(dot, full);
+    free(dot);
+    o.max_nodes = 1000;
+    dot = build_dot(p, &o);
+    assert_string_equal(dot, full);
+    free(dot);
+    free(full);
+    profile_free(p);
+}
+
+/* A heavy function reached only through light ones brings its heaviest path, which counts
+ * against the budget; what does not fit is skipped for the next heaviest. main calls x1..x5
+ * (10% each), each calls h (50% self in all), and big (45%). */
+static void test_max_nodes_connectors(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"main", "x1", "x2", "x3", "x4", "x5", "h", "big"};
+    struct profile *p = json_profile(names, 8);
+    for (int i = 1; i <= 5; i++)
+        json_event(p, (const int[]){6, i, 0}, 3, 10);
+    json_event(p, (const int[]){7, 0}, 2, 45);
+    json_event(p, (const int[]){0}, 1, 5);
+    assert_kept(p, 1, "0");
+    /* h needs x1 too: two nodes do not fit in one, big does */
+    assert_kept(p, 2, "0 7");
+    /* paths of equal weight: the first caller in output order (x1) */
+    assert_kept(p, 3, "0 1 6");
+    assert_kept(p, 4, "0 1 6 7");
+    assert_kept(p, 5, "0 1 2 6 7");
+    struct graph_opts o;
+    graph_opts_init(&o);
+    o.node_thres = o.edge_thres = 0;
+    o.max_nodes = 3;
+    char *dot = build_dot(p, &o);
+    assert_contains(dot, "\t0 -> 1 [");
+    assert_contains(dot, "\t1 -> 6 [");
+    free(dot);
+    profile_free(p);
+}
+
+/* No function without callers (spec 12 item 2's cycle with no entry): the heaviest
+ * functions start their own paths. a <-> b, b -> c; c 25%, a and b have no total. */
+static void test_max_nodes_no_root(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"a", "b", "c"};
+    struct profile *p = json_profile(names, 3);
+    json_event(p, (const int[]){1, 0, 1, 0}, 4, 3);
+    json_event(p, (const int[]){2, 1, 0}, 3, 1);
+    assert_kept(p, 1, "2");
+    assert_kept(p, 2, "0 2");
+    assert_kept(p, 3, "0 1 2");
+    profile_free(p);
+}
+
+/* Compare mode limits the drawn profile only: the other one lends its numbers by name. */
+static void test_max_nodes_compare(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"main", "a", "b"};
+    struct profile *p1 = json_profile(names, 3);
+    json_event(p1, (const int[]){1, 0}, 2, 3);
+    json_event(p1, (const int[]){2, 0}, 2, 1);
+    struct profile *p2 = json_profile(names, 3);
+    json_event(p2, (const int[]){1, 0}, 2, 1);
+    json_event(p2, (const int[]){2, 0}, 2, 3);
+    struct graph_opts o;
+    graph_opts_init(&o);
+    o.max_nodes = 2;
+    struct diag d;
+    diag_init(&d);
+    struct graph *g = NULL;
+    assert_int_equal(graph_build_compare(p1, p2, &o, &g, &d), P2P_OK);
+    assert_int_equal(g->n_nodes, 2); /* main and a, a's numbers from both */
+    assert_non_null(strstr(graph_attr_get(&g->nodes[1].attrs, "label"), "a"));
+    graph_free(g);
+    profile_free(p1);
+    profile_free(p2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -615,6 +772,8 @@ int main(void)
         cmocka_unit_test(test_root_leaf_depth),   cmocka_unit_test(test_color_by_selftime),
         cmocka_unit_test(test_long_id_hashed),    cmocka_unit_test(test_deep_and_big_cycle),
         cmocka_unit_test(test_pstats_recipe),     cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_max_nodes_tree),    cmocka_unit_test(test_max_nodes_connectors),
+        cmocka_unit_test(test_max_nodes_no_root), cmocka_unit_test(test_max_nodes_compare),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

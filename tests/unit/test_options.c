@@ -39,6 +39,8 @@ static void test_defaults(void **state)
     assert_string_equal(o.graph.time_format, "%.7g");
     assert_null(o.format);
     assert_null(o.output);
+    assert_int_equal(o.graph.max_nodes, 0); /* no limit */
+    assert_false(o.full_layout);
     assert_int_equal(o.n_inputs, 1);
     assert_string_equal(o.inputs[0], "in.prof");
     options_fini(&o);
@@ -93,6 +95,14 @@ static void test_gprof2dot_forms(void **state)
     assert_float_equal(o.graph.compare_tolerance, 0.1, 0);
     assert_int_equal(o.n_inputs, 2);
     options_fini(&o);
+    /* the layout budget (not in gprof2dot) */
+    assert_int_equal(parse(&o, &d, ARGV("--max-nodes=300", "--full-layout", "x")), P2P_OK);
+    assert_int_equal(o.graph.max_nodes, 300);
+    assert_true(o.full_layout);
+    options_fini(&o);
+    assert_int_equal(parse(&o, &d, ARGV("--max-nodes", "0", "x")), P2P_OK);
+    assert_int_equal(o.graph.max_nodes, 0);
+    options_fini(&o);
 }
 
 static void expect_usage(char **argv, const char *fragment)
@@ -120,6 +130,10 @@ static void test_usage_errors(void **state)
     expect_usage(ARGV("--node-label", "calls"), "--node-label");
     expect_usage(ARGV("--time-format", "%s"), "--time-format");
     expect_usage(ARGV("--depth", "x"), "--depth");
+    expect_usage(ARGV("--max-nodes", "-1"), "--max-nodes: '-1' is not a number of nodes");
+    expect_usage(ARGV("--max-nodes=1e3"), "--max-nodes");
+    expect_usage(ARGV("--max-nodes", "10000000000"), "--max-nodes");
+    expect_usage(ARGV("--max-nodes"), "requires an argument");
     expect_usage(ARGV("--bogus"), "unrecognized");
     expect_usage(ARGV("--comp"), "ambiguous"); /* --compare or --compare-tolerance ... */
     expect_usage(ARGV("-x"), "invalid option -- 'x'");

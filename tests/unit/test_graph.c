@@ -675,7 +675,7 @@ static void test_max_nodes_tree(void **state)
     assert_lacks(dot, "\t1 -> 2 [");
     assert_lacks(dot, "\t0 -> 5 [");
     /* labels and colours are those of the full graph: nothing is re-normalised */
-    assert_contains(dot, "label=\"c\n35.00%\n(20.00%)\n1\xc3\x97\"");
+    assert_contains(dot, "label=\"c\\n35.00%\\n(20.00%)\\n1\xc3\x97\"");
     free(dot);
     /* no limit (0), or a limit the graph is within: the same bytes as without the option */
     o.max_nodes = 0;

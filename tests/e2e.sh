@@ -138,6 +138,50 @@ p2p --timings "$PROF" >"$T/timed.dot" 2>"$T/timings"
 check "--timings: stages and peak memory" sh -c "grep -q '^prof2png: timing: read [0-9.]* s' '$T/timings' && grep -q '^prof2png: timing: peak-rss [0-9]* KiB' '$T/timings'"
 check "--timings: same DOT" cmp -s "$T/timed.dot" "$T/a.dot"
 
+# ---- --max-nodes (issue 5): the N heaviest functions and the paths to them
+# node statements of a DOT file (less the graph, node and edge defaults)
+count_nodes() { echo $(($(grep -c '^	[^ ]* \[' "$1") - 3)); }
+p2p -n0 -e0 "$PROF" >"$T/all.dot"
+p2p -n0 -e0 --max-nodes 8 "$PROF" >"$T/max8.dot" 2>"$T/max8.err"
+check "--max-nodes 8: 8 nodes" test "$(count_nodes "$T/max8.dot")" -eq 8
+check "more without it" test "$(count_nodes "$T/all.dot")" -gt 8
+check "--max-nodes keeps the heaviest (main)" grep -q 'label="wordfreq:60:main' "$T/max8.dot"
+check "--max-nodes prints nothing" test ! -s "$T/max8.err"
+p2p -n0 -e0 --max-nodes 8 "$PROF" >"$T/max8b.dot"
+check "--max-nodes is deterministic" cmp -s "$T/max8.dot" "$T/max8b.dot"
+p2p -n0 -e0 --max-nodes 100000 "$PROF" >"$T/maxbig.dot"
+check "--max-nodes above the size changes nothing" cmp -s "$T/maxbig.dot" "$T/all.dot"
+check "--max-nodes: every line as in the full graph (nothing re-normalised)" sh -c \
+    "! grep -vxFf '$T/all.dot' '$T/max8.dot'"
+expect_error "--max-nodes needs a number" 2 "option --max-nodes: 'x' is not a number of nodes" \
+    --max-nodes x "$PROF"
+
+# ---- graphs above the layout budget get cheaper dot settings, in DOT and in pictures
+awk 'BEGIN { for (i = 0; i < 700; i++) printf "main;f%d;g%d %d\n", i % 350, i, 1 + i % 7 }' \
+    >"$T/big.collapse"
+p2p -n0 -e0 "$T/big.collapse" >"$T/big.dot" 2>"$T/big.err"
+check "large graph: faster settings in the DOT" grep -q '^	graph \[fontname=Arial, nodesep=0.125, nslimit=2, ranksep=0.25\];$' "$T/big.dot"
+check "large graph: one note on stderr" sh -c "[ \$(wc -l <'$T/big.err') -eq 1 ] && grep -q '^prof2png: note: 1051 nodes, 1050 edges: using faster layout settings (nslimit=2); use --max-nodes or -n/-e to prune, or --full-layout\$' '$T/big.err'"
+p2p -q -n0 -e0 "$T/big.collapse" >"$T/bigq.dot" 2>"$T/bigq.err"
+check "large graph, -q: same DOT, no note" sh -c "cmp -s '$T/big.dot' '$T/bigq.dot' && [ ! -s '$T/bigq.err' ]"
+p2p --full-layout -n0 -e0 "$T/big.collapse" >"$T/bigfull.dot" 2>"$T/bigfull.err"
+check "--full-layout: dot's defaults, no note" sh -c "! grep -q nslimit '$T/bigfull.dot' && [ ! -s '$T/bigfull.err' ]"
+grep -v '^	graph ' "$T/big.dot" >"$T/big-rest"
+grep -v '^	graph ' "$T/bigfull.dot" >"$T/bigfull-rest"
+check "--full-layout: otherwise the same DOT" cmp -s "$T/big-rest" "$T/bigfull-rest"
+p2p -n0 -e0 --max-nodes 400 "$T/big.collapse" >"$T/big400.dot" 2>"$T/big400.err"
+check "--max-nodes under the budget: no settings, no note" sh -c "! grep -q nslimit '$T/big400.dot' && [ ! -s '$T/big400.err' ]"
+if has_dot; then
+    # plain: the layout's coordinates, without the graph's name (SVG has it in its title)
+    p2p -q -n0 -e0 "$T/big.collapse" -T plain -o "$T/big.plain"
+    "$DOT" -Tplain "$T/big.dot" -o "$T/big-piped.plain"
+    check "large graph: the layout of -o equals 'prof2png | dot'" cmp -s "$T/big.plain" "$T/big-piped.plain"
+    p2p -q --full-layout -n0 -e0 "$T/big.collapse" -T plain -o "$T/big-full.plain"
+    "$DOT" -Tplain "$T/bigfull.dot" -o "$T/bigfull-piped.plain"
+    check "--full-layout: the layout of dot's defaults" cmp -s "$T/big-full.plain" "$T/bigfull-piped.plain"
+    check "large graph: the settings change the layout" sh -c "! cmp -s '$T/big.plain' '$T/big-full.plain'"
+fi
+
 # ---- help and version
 check "--help" sh -c "'$PROF2PNG' --help | grep -q 'Usage: prof2png'"
 check "--version" sh -c "'$PROF2PNG' --version | grep -q '^prof2png [0-9]'"

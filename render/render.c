@@ -52,7 +52,52 @@ bool render_format_is_binary(const char *format)
 
 /* ---------------------------------------------------------------- layout budget */
 
-/* MEASUREMENTS-GO-HERE */
+/* dot's layout time grows much faster than the graph, and nearly all of it goes into the
+ * x-coordinate pass: a network simplex over the graph plus one virtual node per rank an edge
+ * crosses, run to the optimum (mincross and spline routing take a second or two at most).
+ * tests/bench/layout.sh measured it with Graphviz 2.43 on the 2-core development machine
+ * (CPU seconds of `dot -Tplain`; dx: total horizontal edge length, what that pass minimises,
+ * relative to the default layout):
+ *
+ *     graph (prof2png -n0 -e0 unless -n)  nodes edges  default  nslimit=2 (dx)  nslimit=5 (dx)
+ *     gen collapse -n0.5                    264   578     0.57     0.44 (1.11)     0.52 (1.08)
+ *     gen perf -n0.5                        288   755     1.50     0.71 (1.00)     0.89 (1.05)
+ *     gen collapse -n0.2                    312   813     1.46     0.73 (1.00)     0.90 (1.01)
+ *     pstats memtrail                       493   817     1.43     1.10 (1.08)     1.32 (1.06)
+ *     perf xwax                             530   888     1.22     1.23 (1.36)     1.34 (1.03)
+ *     gen collapse -n0.1                    332   966     3.14     1.36 (1.00)     1.63 (1.00)
+ *     gen perf -n0.2                        336  1018     5.78     1.64 (1.05)     2.08 (1.06)
+ *     callgrind bool                        402  1027    11.80     2.44 (1.15)     3.02 (1.12)
+ *     callgrind googlecode-issue98          553  1049    19.99     4.57 (0.98)     6.29 (0.90)
+ *     collapse synapse                      611  1171    >150     13.54           16.30
+ *     gen collapse                          354  1234    15.03     3.67 (0.96)     4.38 (1.17)
+ *     prof hpasanen                         898  1269     2.53     1.59 (1.00)     2.53 (1.00)
+ *     gen perf                              499  1279    15.03     2.79 (1.11)     4.91 (1.02)
+ *     dtrace rust                           839  1478    13.07     4.63 (1.02)     5.46 (0.99)
+ *     sysprof nautilus                      847  1546    22.46     5.19 (0.92)     9.79 (0.91)
+ *     prof dan.skorupski                   1053  1551     4.91     2.97 (1.27)     5.44 (1.04)
+ *     axe nucleotide                       1034  1607     3.52     2.18 (1.10)     3.64 (1.02)
+ *     callgrind selinux                     636  1966    15.05     9.67 (1.26)     7.44 (1.23)
+ *     gen callgrind -n0.2                  1090  2538    12.56     3.12 (1.02)     5.72 (1.02)
+ *     gen callgrind -n0.1                  1553  4061    27.94     8.65 (1.03)    16.22 (1.02)
+ *     gen callgrind -n0.05                 1803  5232    54.49    17.09 (1.02)    26.94 (1.03)
+ *     gen callgrind                        1996  6743    >150     50.54           76.48
+ *     ("gen": tests/bench/gen.py --scale 0.02; the others: the conformance corpus)
+ *
+ * Edges predict the time far better than nodes (a 1051-node tree takes 0.3 s): up to about
+ * 900 edges the defaults take 1.5 s or less, from about 950 edges 2.5 s to minutes. So the
+ * limits are 900 edges, and 700 nodes as a guard for graphs of many small pieces.
+ * nslimit=N stops the x-coordinate pass after N iterations per node. Above the limits
+ * nslimit=2 makes the layout 1.6 to over 10 times faster (3 to 5 typically; synapse: over
+ * 150 s to 14 s) and the drawing keeps its ranks, order and kind of routing, its edges in
+ * total at most 27 % longer sideways (most within 10 %): the same picture, a little less
+ * balanced. nslimit=5 is as good and up to twice as slow; nslimit=1 saved up to a quarter
+ * more on some graphs (spline routing gets slower as nodes drift, which caps the gain) but
+ * laid dtrace rust out 31 % longer. In a first round on four of these graphs, mclimit=0.5
+ * (mincross) saved under 10 %, searchsize=10 or 100 (network simplex) went either way by up
+ * to a third, and ranking (nslimit1) is already fast (and nslimit1=0 asserts in 2.43 with
+ * clusters), so only nslimit is set. Above a few thousand edges even nslimit=2 takes tens
+ * of seconds: the note points at --max-nodes and -n/-e for that. */
 static const struct {
     const char *name, *value;
 } fast_layout[] = {

@@ -42,8 +42,8 @@ enum p2p_status render_gvc(const struct graph *g, const char *format, FILE *f, s
 
 /* Graphs with more nodes or more edges than these take dot more than a couple of seconds
  * with its default settings (tests/bench/layout.sh measures it; figures in render.c). */
-#define RENDER_FAST_LAYOUT_NODES 500
-#define RENDER_FAST_LAYOUT_EDGES 1000
+#define RENDER_FAST_LAYOUT_NODES 700
+#define RENDER_FAST_LAYOUT_EDGES 900
 
 /* Whether g is above either size, so that dot's default settings would be slow. */
 bool render_layout_is_large(const struct graph *g);

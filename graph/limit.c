@@ -88,8 +88,7 @@ static size_t heap_pop(struct heap *h, const struct path_state *s)
 }
 
 /* Is the path through caller u (width, depth) better than the one v has? */
-static bool better_path(const struct path_state *s, double width, size_t depth, size_t u,
-                        size_t v)
+static bool better_path(const struct path_state *s, double width, size_t depth, size_t u, size_t v)
 {
     if (width != s->width[v])
         return width > s->width[v];
@@ -133,8 +132,7 @@ static void rank_sort(const struct work *w, const struct path_state *s, size_t *
 {
     struct rank_item *items = xmalloc(n * sizeof(*items));
     for (size_t k = 0; k < n; k++)
-        items[k] = (struct rank_item){share(w, idx[k]), s->depth[idx[k]], s->order[idx[k]],
-                                      idx[k]};
+        items[k] = (struct rank_item){share(w, idx[k]), s->depth[idx[k]], s->order[idx[k]], idx[k]};
     qsort(items, n, sizeof(*items), rank_cmp);
     for (size_t k = 0; k < n; k++)
         idx[k] = items[k].ix;

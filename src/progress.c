@@ -36,14 +36,14 @@ static struct {
     pthread_cond_t wake;
     /* under lock */
     bool quit;
-    bool active;    /* a stage is open */
-    bool shown;     /* its line is on the terminal */
-    bool held;      /* someone else is writing to stderr */
+    bool active; /* a stage is open */
+    bool shown;  /* its line is on the terminal */
+    bool held;   /* someone else is writing to stderr */
     char what[MAX_WHAT];
     char last[MAX_WHAT + 128]; /* the line on the terminal */
-    double start;   /* monotonic seconds */
-    double delay;   /* seconds before a stage is shown */
-    unsigned width; /* terminal columns */
+    double start;              /* monotonic seconds */
+    double delay;              /* seconds before a stage is shown */
+    unsigned width;            /* terminal columns */
 } P = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* Outside the lock: written by the stage's owner at any rate. */

@@ -216,7 +216,10 @@ int main(int argc, char **argv)
         snprintf(what, sizeof(what), "writing %zu nodes, %zu edges", g->n_nodes, g->n_edges);
     else
         snprintf(what, sizeof(what), "layout of %zu nodes, %zu edges", g->n_nodes, g->n_edges);
-    progress_stage(what, 0);
+    /* Output to the terminal that shows the progress line would be drawn over. */
+    bool to_tty = (!o.output || strcmp(o.output, "-") == 0) && isatty(STDOUT_FILENO);
+    if (!to_tty)
+        progress_stage(what, 0);
     st = render_write(g, format, o.output, &d);
     progress_end();
     timing(o.timings, "output", &t0);

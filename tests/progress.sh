@@ -67,6 +67,10 @@ check "a warning during a stage starts on a clean line" \
     grep -q "$CR${ESC}\\[Kprof2png: warning: truncating function name" "$T/tty-warn"
 check "the warning stays on the screen, alone" test "$(final_text "$T/tty-warn")" = \
     "prof2png: warning: truncating function name with 5000 chars (xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...)"
+# output to the same terminal: no output stage to draw over it
+P2P_PROGRESS_DELAY=0 on_tty "$T/tty-dot" "$PROF"
+check "DOT to the terminal: no output stage" sh -c "! grep -q 'prof2png: writing' '$T/tty-dot'"
+check "DOT to the terminal: intact" test "$(final_text "$T/tty-dot" | head -n 1)" = "digraph {"
 P2P_PROGRESS_DELAY=0 on_tty "$T/tty-error" "$T/nosuch.prof"
 check "an error after a stage: one clean line" test "$(final_text "$T/tty-error")" = \
     "prof2png: $T/nosuch.prof: cannot open: No such file or directory"

@@ -61,11 +61,16 @@ static size_t add_func(struct profile *p)
     return p->n_funcs++;
 }
 
+/* String ids: the function's index is kept with the interned id, so finding a function
+ * costs one hash lookup. */
 size_t profile_func_str(struct profile *p, const char *id, size_t n, bool *created)
 {
-    const char *s = arena_intern(p->arena, id, n);
-    size_t i = imap_put(&p->index_->ids, (uint64_t)(uintptr_t)s, p->n_funcs);
-    bool is_new = i == p->n_funcs;
+    size_t *val;
+    const char *s = arena_intern_val(p->arena, id, n, &val);
+    bool is_new = *val == SIZE_MAX;
+    if (is_new)
+        *val = p->n_funcs;
+    size_t i = *val;
     if (is_new) {
         add_func(p);
         p->funcs[i].str_id = s;
@@ -91,11 +96,7 @@ size_t profile_func_int(struct profile *p, int64_t id, bool *created)
 
 size_t profile_find_str(const struct profile *p, const char *id, size_t n)
 {
-    const char *s = arena_lookup(p->arena, id, n);
-    if (!s)
-        return SIZE_MAX;
-    size_t i = imap_get(&p->index_->ids, (uint64_t)(uintptr_t)s);
-    return i == IMAP_NONE ? SIZE_MAX : i;
+    return arena_lookup_val(p->arena, id, n);
 }
 
 size_t profile_find_int(const struct profile *p, int64_t id)

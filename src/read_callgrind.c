@@ -417,6 +417,10 @@ static enum p2p_status position_line(struct cg *c, bool *matched)
     struct slot v = {SLOT_TEXT, text};
     if (id.s) {
         if (text.s) {
+            /* A copy, not the input's bytes: later "(ID)" references read it again, and the
+             * input's pages are given back as reading moves on. */
+            text.s = arena_intern(c->keys, text.s, text.n);
+            v.text = text;
             *name_entry(c, table, id, true) = text;
         } else {
             const struct span *known = name_entry(c, table, id, false);

@@ -9,6 +9,8 @@
 #include "config.h"
 #include "reader.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pytext.h"
@@ -66,12 +68,48 @@ static bool split_line(const char *l, size_t n, size_t *stack_n, int64_t *count)
     return parse_i64(c.s, c.n, count);
 }
 
+/* The frames of a stack: where each ends in its line, its function, and where its call was
+ * found. Folded files are usually sorted, so a line mostly repeats the frames that begin the
+ * line before: those are taken from here instead of being parsed and looked up again. */
+struct frames {
+    const char *line;
+    size_t len; /* of the stack part */
+    struct frame_seen {
+        size_t end, func, call;
+    } *f;
+    size_t n, cap;
+};
+
+static void frames_push(struct frames *fr, size_t end, size_t func, size_t call)
+{
+    UTIL_GROW(fr->f, fr->cap, fr->n + 1);
+    fr->f[fr->n++] = (struct frame_seen){end, func, call};
+}
+
+/* Length of the common start of a[0..n) and b[0..n). */
+static size_t common_prefix(const char *a, const char *b, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            break;
+    }
+    while (i < n && a[i] == b[i])
+        i++;
+    return i;
+}
+
 static enum p2p_status read_one(struct stacks *s, const struct input *in, struct diag *d)
 {
     struct line_reader lr;
     const char *l;
     size_t n;
     int r;
+    struct frames fr[2] = {{0}, {0}};
+    struct frames *prev = &fr[0], *cur = &fr[1];
     lines_init(&lr, in);
     while ((r = lines_next(&lr, &l, &n, d)) > 0) {
         size_t stack_n;
@@ -79,20 +117,46 @@ static enum p2p_status read_one(struct stacks *s, const struct input *in, struct
         /* gprof2dot dies on a blank line; it holds no stack, so skip it. */
         if (is_blank(l, n))
             continue;
-        if (!split_line(l, n, &stack_n, &count))
+        if (!split_line(l, n, &stack_n, &count)) {
+            free(fr[0].f);
+            free(fr[1].f);
             return diag_fail(d, lr.lineno, "expected \"FRAME;FRAME;... COUNT\"");
+        }
         stacks_begin(s, (double)count);
+        /* Frame k is the same as the line before's when both end at the same place and
+         * everything up to there is equal. */
+        size_t same = prev->n ? common_prefix(l, prev->line, stack_n < prev->len ? stack_n
+                                                                                : prev->len)
+                              : 0;
+        cur->line = l;
+        cur->len = stack_n;
+        cur->n = 0;
         const char *f = l, *end = l + stack_n;
         for (;;) {
-            const char *semi = memchr(f, ';', (size_t)(end - f));
-            const char *fe = semi ? semi : end;
-            stacks_frame(s, frame_func(s, f, (size_t)(fe - f)));
-            if (!semi)
+            size_t k = cur->n, at, func, hint = SIZE_MAX;
+            /* A frame of the line before that ends within the common start, where this line
+             * has a ';' or ends too, is this line's frame k: no ';' inside it either. */
+            if (k < prev->n && (at = prev->f[k].end) <= same &&
+                (at == stack_n || l[at] == ';')) {
+                func = prev->f[k].func;
+                hint = prev->f[k].call;
+            } else {
+                const char *semi = memchr(f, ';', (size_t)(end - f));
+                at = (size_t)((semi ? semi : end) - l);
+                func = frame_func(s, f, at - (size_t)(f - l));
+            }
+            frames_push(cur, at, func, stacks_frame_hint(s, func, hint));
+            if (at == stack_n)
                 break;
-            f = semi + 1;
+            f = l + at + 1;
         }
         stacks_end(s);
+        struct frames *t = prev;
+        prev = cur;
+        cur = t;
     }
+    free(fr[0].f);
+    free(fr[1].f);
     return r < 0 ? P2P_ERR_PARSE : P2P_OK;
 }
 

@@ -120,10 +120,11 @@ void stacks_begin(struct stacks *s, double count)
     s->n_frames = 0;
 }
 
-void stacks_frame(struct stacks *s, size_t func)
+size_t stacks_frame_hint(struct stacks *s, size_t func, size_t hint)
 {
     struct profile *p = s->p;
     uint64_t *stamp = stamp_of(s, func);
+    size_t at = SIZE_MAX;
     if (*stamp != s->gen) {
         *stamp = s->gen;
         ev_add(&p->funcs[func].ev, PEV_TOTAL_SAMPLES, s->count);
@@ -134,11 +135,23 @@ void stacks_frame(struct stacks *s, size_t func)
     } else {
         size_t caller = s->order == STACKS_LEAF_FIRST ? func : s->prev;
         size_t callee = s->order == STACKS_LEAF_FIRST ? s->prev : func;
-        struct prof_call *c = profile_call(p, caller, callee, NULL);
+        const struct prof_func *f = &p->funcs[caller];
+        struct prof_call *c;
+        if (hint < f->n_calls && f->calls[hint].callee == callee)
+            c = &f->calls[hint];
+        else
+            c = profile_call(p, caller, callee, NULL);
         ev_add(&c->ev, PEV_SAMPLES2, s->count);
+        at = (size_t)(c - p->funcs[caller].calls);
     }
     s->prev = func;
     s->n_frames++;
+    return at;
+}
+
+void stacks_frame(struct stacks *s, size_t func)
+{
+    stacks_frame_hint(s, func, SIZE_MAX);
 }
 
 void stacks_end(struct stacks *s)

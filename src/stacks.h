@@ -71,6 +71,10 @@ size_t stacks_func(struct stacks *s, const char *id, size_t id_n, const char *na
  * reader's order, then stacks_end. A stack without frames changes nothing. */
 void stacks_begin(struct stacks *s, double count);
 void stacks_frame(struct stacks *s, size_t func);
+/* stacks_frame for readers that remember the stacks before: hint is where the call from the
+ * frame before was found last time (checked, so any value is safe; SIZE_MAX for none).
+ * Returns where it is now, for the next hint (SIZE_MAX for the first frame). */
+size_t stacks_frame_hint(struct stacks *s, size_t func, size_t hint);
 void stacks_end(struct stacks *s);
 
 #endif

@@ -103,6 +103,41 @@ static void test_counting(void **state)
     profile_free(p);
 }
 
+/* Sorted lines share their first frames; a frame that only starts like the one before
+ * ("b" / "bx", "c" / "cd"), or one that moves, is a different frame. */
+static void test_repeated_prefixes(void **state)
+{
+    (void)state;
+    struct profile *p = test_read_ok("collapse",
+                                     "a;b;c 2\n"
+                                     "a;b;cd 3\n"
+                                     "a;b 1\n"
+                                     "a;bx;c 1\n"
+                                     "a;b;c;d 4\n"
+                                     "a;b;c 1\n"
+                                     "ab;c 1\n",
+                                     NULL);
+    assert_int_equal(p->n_funcs, 7);
+    test_expect_ev(&test_fn(p, "a")->ev, PEV_TOTAL_SAMPLES, 12);
+    test_expect_ev(&test_fn(p, "b")->ev, PEV_TOTAL_SAMPLES, 11);
+    test_expect_ev(&test_fn(p, "b")->ev, PEV_SAMPLES, 1);
+    test_expect_ev(&test_fn(p, "c")->ev, PEV_SAMPLES, 5);
+    test_expect_ev(&test_fn(p, "c")->ev, PEV_TOTAL_SAMPLES, 9);
+    test_expect_ev(&test_fn(p, "cd")->ev, PEV_SAMPLES, 3);
+    test_expect_ev(&test_fn(p, "bx")->ev, PEV_TOTAL_SAMPLES, 1);
+    test_expect_ev(&test_fn(p, "d")->ev, PEV_SAMPLES, 4);
+    test_expect_ev(&test_fn(p, "ab")->ev, PEV_TOTAL_SAMPLES, 1);
+    test_expect_ev(&test_call(p, "a", "b")->ev, PEV_SAMPLES2, 11);
+    test_expect_ev(&test_call(p, "b", "c")->ev, PEV_SAMPLES2, 7);
+    test_expect_ev(&test_call(p, "b", "cd")->ev, PEV_SAMPLES2, 3);
+    test_expect_ev(&test_call(p, "a", "bx")->ev, PEV_SAMPLES2, 1);
+    test_expect_ev(&test_call(p, "bx", "c")->ev, PEV_SAMPLES2, 1);
+    test_expect_ev(&test_call(p, "c", "d")->ev, PEV_SAMPLES2, 4);
+    test_expect_ev(&test_call(p, "ab", "c")->ev, PEV_SAMPLES2, 1);
+    assert_null(test_call_maybe(p, "a", "c"));
+    profile_free(p);
+}
+
 /* The count follows the LAST space; frames may hold spaces; only a whole "FUNC (FILE:LINE)"
  * frame is split into name and module. */
 static void test_frames(void **state)
@@ -206,7 +241,7 @@ int main(void)
         cmocka_unit_test(test_fixture_pyspy), cmocka_unit_test(test_counting),
         cmocka_unit_test(test_frames),        cmocka_unit_test(test_blank_and_empty),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_multi),
-        cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_sniff),         cmocka_unit_test(test_repeated_prefixes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -291,6 +291,21 @@ static void test_matches_reference(void **state)
     assert_true(n_members > 4 * n_cycles);
 }
 
+/* The same with every cycle's entries ranked on a second thread. */
+static void test_threaded_matches_reference(void **state)
+{
+    (void)state;
+    size_t n_cycles = 0, n_members = 0;
+    uint64_t saved = propagate_thread_work;
+    propagate_thread_work = 0;
+    rng_state = 99;
+    for (int round = 0; round < 100; round++)
+        compare_one(4 + rnd(60), 1 + rnd(6), &n_cycles, &n_members);
+    compare_one(400, 9, &n_cycles, &n_members);
+    propagate_thread_work = saved;
+    assert_true(n_cycles > 50);
+}
+
 static void test_large_cycle_matches_reference(void **state)
 {
     (void)state;
@@ -306,6 +321,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matches_reference),
         cmocka_unit_test(test_large_cycle_matches_reference),
+        cmocka_unit_test(test_threaded_matches_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

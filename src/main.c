@@ -88,6 +88,7 @@ static enum p2p_status read_profile(const struct reader *r, struct input **in, s
 
 int main(int argc, char **argv)
 {
+    util_init();
     struct options o;
     struct diag d;
     diag_init(&d);

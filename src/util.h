@@ -30,6 +30,9 @@ enum p2p_status {
     P2P_ERR_IO = 3,    /* I/O or rendering failure: exit 3 */
 };
 
+/* Once, first thing in main: memory allocation settings (see util.c). */
+void util_init(void);
+
 /* Print "prof2png: out of memory" and abort. */
 P2P_NORETURN void util_oom(void);
 

@@ -133,14 +133,9 @@ size_t arena_lookup_val(const struct arena *a, const char *s, size_t n)
 
 const char *arena_intern_val(struct arena *a, const char *s, size_t n, size_t **val)
 {
-    return arena_intern_val_h(a, s, n, util_hash(s, n), val);
-}
-
-const char *arena_intern_val_h(struct arena *a, const char *s, size_t n, uint64_t h,
-                               size_t **val)
-{
     if ((a->n_used + 1) * 4 >= a->n_slots * 3)
         intern_rehash(a);
+    uint64_t h = util_hash(s, n);
     size_t mask = a->n_slots - 1;
     size_t j = h & mask;
     while (a->slots[j].s) {

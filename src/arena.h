@@ -22,9 +22,6 @@ const char *arena_lookup(const struct arena *a, const char *s, size_t n);
 /* Intern, and point *val at a number kept with the string (SIZE_MAX until the caller sets
  * it): one lookup maps a name to, say, its function. *val is valid until the next intern. */
 const char *arena_intern_val(struct arena *a, const char *s, size_t n, size_t **val);
-/* arena_intern_val with hash = util_hash(s, n) computed by the caller (maybe elsewhere). */
-const char *arena_intern_val_h(struct arena *a, const char *s, size_t n, uint64_t hash,
-                               size_t **val);
 /* The number kept with an interned string, or SIZE_MAX (also when not interned). */
 size_t arena_lookup_val(const struct arena *a, const char *s, size_t n);
 

@@ -65,14 +65,8 @@ static size_t add_func(struct profile *p)
  * costs one hash lookup. */
 size_t profile_func_str(struct profile *p, const char *id, size_t n, bool *created)
 {
-    return profile_func_str_h(p, id, n, util_hash(id, n), created);
-}
-
-size_t profile_func_str_h(struct profile *p, const char *id, size_t n, uint64_t hash,
-                          bool *created)
-{
     size_t *val;
-    const char *s = arena_intern_val_h(p->arena, id, n, hash, &val);
+    const char *s = arena_intern_val(p->arena, id, n, &val);
     bool is_new = *val == SIZE_MAX;
     if (is_new)
         *val = p->n_funcs;

@@ -117,9 +117,6 @@ const char *profile_intern(struct profile *p, const char *s, size_t n);
  * function gets name = the id, no events, no module. *created (may be NULL) tells. Returns
  * the function's index. */
 size_t profile_func_str(struct profile *p, const char *id, size_t n, bool *created);
-/* The same with hash = util_hash(id, n) already computed. */
-size_t profile_func_str_h(struct profile *p, const char *id, size_t n, uint64_t hash,
-                          bool *created);
 /* Same for integer ids; a new function's name is "" until the reader sets it. */
 size_t profile_func_int(struct profile *p, int64_t id, bool *created);
 /* Index of an existing function, or SIZE_MAX. */

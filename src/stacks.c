@@ -171,7 +171,8 @@ void stacks_end(struct stacks *s)
 
 /* Operations travel in batches: the reader fills one while the other thread applies the
  * ones before. A frame's id is copied into the batch (the input's pages may be given back
- * by the time it is applied) with its hash, computed on the reader's side. */
+ * by the time it is applied). Hashing ids is left to the other thread: reading lines and
+ * splitting frames is the larger half of the work already. */
 size_t stacks_pipe_min = (size_t)4 << 20;
 
 #define PIPE_BATCHES 3
@@ -185,7 +186,6 @@ struct pipe_op {
     double count;     /* OP_BEGIN */
     size_t at, n;     /* OP_FRAME: the id is bytes[at, at + n); OP_SAME: the frame number */
     size_t name_at, name_n, module_at, module_n; /* within the id; module_at SIZE_MAX: none */
-    uint64_t hash;
 };
 
 struct pipe_batch {
@@ -240,7 +240,7 @@ static void pipe_apply(struct stacks_pipe *q, const struct pipe_batch *b)
         case OP_FRAME: {
             const char *id = b->bytes + op->at;
             bool created;
-            func = profile_func_str_h(s->p, id, op->n, op->hash, &created);
+            func = profile_func_str(s->p, id, op->n, &created);
             if (created) {
                 struct prof_func *f = &s->p->funcs[func];
                 f->name = profile_intern(s->p, id + op->name_at, op->name_n);
@@ -344,9 +344,7 @@ void stacks_pipe_frame(struct stacks_pipe *q, const char *a, size_t a_n, const c
         id[a_n] = ':';
         memcpy(id + a_n + 1, b_, b_n);
     }
-    *op = (struct pipe_op){OP_FRAME, 0,        b->n_bytes, n,
-                           name_at,  name_n,   module_at,  module_n,
-                           util_hash(id, n)};
+    *op = (struct pipe_op){OP_FRAME, 0, b->n_bytes, n, name_at, name_n, module_at, module_n};
     b->n_bytes += n;
 }
 

@@ -4,8 +4,8 @@
  * Mapping, not reading, because copying a file into fresh memory costs more than parsing it
  * (page faults on the new buffer, then the copy), and it doubles the memory. A mapped file
  * that another process shortens turns reads past its new end into SIGBUS: a guard catches
- * exactly those faults, says which file changed, and exits 3. Reading happens before any
- * output file is created, so nothing is left behind. */
+ * exactly those faults, says which file changed, and exits 3. Inputs are read, and released,
+ * before any output file is created, so nothing is left behind. */
 #include "config.h"
 #include "input.h"
 

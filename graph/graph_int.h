@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "graph.h"
 #include "profile.h"
@@ -66,6 +67,9 @@ double safe_ratio(struct work *w, double n, double d);
 enum p2p_status derive_ratio(struct work *w, enum prof_event out, enum prof_event in) P2P_WUR;
 void derive_call_ratios(struct work *w, enum prof_event e);
 enum p2p_status derive_integrate(struct work *w, enum prof_event out, enum prof_event in) P2P_WUR;
+/* A cycle's entries are ranked on a second thread when entries x (members + calls inside)
+ * reach this (below it, a thread costs more than it saves); tests lower it. */
+extern uint64_t propagate_thread_work;
 void derive_callstacks(struct work *w);
 
 /* prune.c */

@@ -5,6 +5,9 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,13 +140,11 @@ struct integ {
     struct entry_call **entries; /* per cycle */
     size_t *n_entries, *cap_entries;
     bool warned_loop;
-    /* per-cycle scratch, indexed by function, valid where stamp == current stamp */
+    /* per-cycle scratch, indexed by function: entries seen (stamp == cur_stamp) and their
+     * slot in the list of entry members; members' local indices */
     size_t *stamp, cur_stamp;
+    size_t *slot;
     size_t *rank;
-    double *in_ratio;
-    double *memo;
-    bool *memo_done;
-    bool *visited;
 };
 
 /* The unit of function g: a cycle or the function itself. Returns true if it is done. */
@@ -199,7 +200,279 @@ static void compute_func(struct integ *it, size_t i)
     ev_set(&f->ev, it->out, total);
 }
 
-static void share_pass(struct integ *it, size_t y, size_t e, double r);
+/* The in-cycle heuristic (spec 4.4 step 4) runs once per member entered from outside, and
+ * each run walks the whole cycle: k entries, m members and c calls cost k (m + c), which a
+ * 10 000-function recursive cycle entered everywhere makes 10^8 steps. gprof2dot's run is
+ * three walks: ranks (Dijkstra with unit weights), in(Z) by a depth-first walk along calls
+ * to the next rank, and the shares, recursively. Here a run is two linear passes over flat
+ * per-cycle arrays, with the same floating-point sums:
+ * - One breadth-first pass gives the ranks and in(Z). in(Z) adds the ratios of the calls
+ *   from the rank before in the order the depth-first walk meets them (order matters once
+ *   there are three terms). That walk finishes a member before it starts another of the
+ *   same rank (a member of the same rank is never below it), so it meets Z's callers in its
+ *   preorder, call order within each. Its preorder, restricted to one rank, is
+ *   breadth-first order: a member of rank n + 1 is first reached from the earliest caller
+ *   of rank n in preorder, at its earliest call, which is also how breadth-first search
+ *   orders it when rank n is in preorder; rank 0 is the entry alone.
+ * - The shares in decreasing rank: every member's share and every call's flow gets one
+ *   addition per run, so evaluating them by rank instead of recursively changes no sum. */
+struct cyc {
+    uint32_t nm;
+    /* Member k's calls to other functions, in call order: items [at[k], at[k + 1]). */
+    size_t *at;
+    uint32_t *to;    /* local index of the callee, or NOT_IN for a call leaving the cycle */
+    double *val;     /* inside: the call's ratio; leaving: its flow (0 when unset) */
+    struct wcall **call;
+    double *flow;    /* inside: flow accumulated over the runs */
+    bool *touched;   /* inside: the call got a flow */
+    /* Member k's calls to other members only, for the ranking: [iat[k], iat[k + 1]). */
+    size_t *iat;
+    uint32_t *ito;
+    double *iratio;
+    double *in;      /* the member's own cost (the in event) */
+    double *out;     /* its share, accumulated over the runs */
+    double *memo; /* share(X) in the current run */
+    /* The ranking of a run: two, so that one entry can be ranked while the run before
+     * shares out (see run_all). mark[k] - base is member k's rank if mark[k] >= base. */
+    struct cyc_rank {
+        uint32_t *mark, base;
+        double *in_ratio;
+        uint32_t *queue; /* members in breadth-first order */
+        uint32_t qt;
+    } rk[2];
+};
+
+#define NOT_IN UINT32_MAX
+
+static void cyc_init(struct cyc *c, struct integ *it, size_t y)
+{
+    struct work *w = it->w;
+    const struct wcycle *cy = &w->cycles[y];
+    /* A cycle has fewer members than memory has bytes per function; index them in 32 bits. */
+    uint32_t nm = (uint32_t)cy->n_members;
+    size_t n_items = 0, n_inner = 0;
+    for (uint32_t k = 0; k < nm; k++) {
+        size_t m = cy->members[k];
+        it->rank[m] = k; /* function -> local index, while building */
+        const struct wfunc *f = &w->f[m];
+        for (size_t j = 0; j < f->n_calls; j++) {
+            size_t z = f->calls[j].callee;
+            if (z == m)
+                continue;
+            n_items++;
+            n_inner += w->f[z].cycle == y;
+        }
+    }
+    memset(c, 0, sizeof(*c));
+    c->nm = nm;
+    c->at = xmalloc((nm + 1u) * sizeof(*c->at));
+    c->iat = xmalloc((nm + 1u) * sizeof(*c->iat));
+    size_t ni = n_items ? n_items : 1, nn = n_inner ? n_inner : 1, nmm = nm ? nm : 1;
+    c->to = xmalloc(ni * sizeof(*c->to));
+    c->val = xmalloc(ni * sizeof(*c->val));
+    c->call = xmalloc(ni * sizeof(*c->call));
+    c->flow = xcalloc(ni, sizeof(*c->flow));
+    c->touched = xcalloc(ni, sizeof(*c->touched));
+    c->ito = xmalloc(nn * sizeof(*c->ito));
+    c->iratio = xmalloc(nn * sizeof(*c->iratio));
+    c->in = xmalloc(nmm * sizeof(*c->in));
+    c->out = xcalloc(nmm, sizeof(*c->out));
+    c->memo = xcalloc(nmm, sizeof(*c->memo));
+    for (int b = 0; b < 2; b++) {
+        c->rk[b].mark = xcalloc(nmm, sizeof(*c->rk[b].mark));
+        c->rk[b].in_ratio = xcalloc(nmm, sizeof(*c->rk[b].in_ratio));
+        /* + 1: written before qt moves */
+        c->rk[b].queue = xmalloc((nm + 1u) * sizeof(*c->rk[b].queue));
+    }
+    size_t a = 0, b = 0;
+    for (uint32_t k = 0; k < nm; k++) {
+        size_t m = cy->members[k];
+        struct wfunc *f = &w->f[m];
+        c->in[k] = ev_get(&f->ev, it->in);
+        c->at[k] = a;
+        c->iat[k] = b;
+        for (size_t j = 0; j < f->n_calls; j++) {
+            struct wcall *call = &f->calls[j];
+            size_t z = call->callee;
+            if (z == m)
+                continue;
+            c->call[a] = call;
+            if (w->f[z].cycle == y) {
+                c->to[a] = (uint32_t)it->rank[z];
+                c->val[a] = call->ratio;
+                c->ito[b] = c->to[a];
+                c->iratio[b++] = call->ratio;
+            } else {
+                c->to[a] = NOT_IN;
+                c->val[a] = ev_has(&call->ev, it->out) ? ev_get(&call->ev, it->out) : 0.0;
+            }
+            a++;
+        }
+    }
+    c->at[nm] = a;
+    c->iat[nm] = b;
+}
+
+/* Writes the accumulated shares and flows back, and frees. */
+static void cyc_fini(struct cyc *c, struct integ *it, size_t y)
+{
+    struct work *w = it->w;
+    const struct wcycle *cy = &w->cycles[y];
+    for (uint32_t k = 0; k < c->nm; k++)
+        ev_set(&w->f[cy->members[k]].ev, it->out, c->out[k]);
+    for (size_t a = 0; a < c->at[c->nm]; a++)
+        if (c->touched[a])
+            ev_set(&c->call[a]->ev, it->out, c->flow[a]);
+    free(c->at);
+    free(c->iat);
+    free(c->to);
+    free(c->val);
+    free(c->call);
+    free(c->flow);
+    free(c->touched);
+    free(c->ito);
+    free(c->iratio);
+    free(c->in);
+    free(c->out);
+    free(c->memo);
+    for (int b = 0; b < 2; b++) {
+        free(c->rk[b].mark);
+        free(c->rk[b].in_ratio);
+        free(c->rk[b].queue);
+    }
+}
+
+/* safe_ratio() of a call ratio and a sum of ratios that includes it: always within [0, 1]
+ * (all call ratios are), so it never warns; inline, as it runs for every call of a run. */
+static inline double share_ratio(double n, double d)
+{
+    double q = d == 0 ? 1.0 : n / d;
+    q = q > 1.0 ? 1.0 : q;
+    return q < 0.0 || isnan(q) ? 0.0 : q;
+}
+
+/* The first half of a run for entry member e (local index): ranks and in(). */
+static void cyc_rank(const struct cyc *c, struct cyc_rank *k, uint32_t e)
+{
+    uint32_t *mark = k->mark;
+    double *in_ratio = k->in_ratio;
+    /* Ranks are below nm: a new base above every mark of the last run clears them all. */
+    if (k->base > UINT32_MAX - 2 * (uint64_t)c->nm - 2) {
+        memset(mark, 0, c->nm * sizeof(*mark));
+        k->base = 0;
+    }
+    uint32_t base = k->base + c->nm + 1;
+    k->base = base;
+    /* Breadth-first ranks from e over calls between distinct members, and in(Z): the sum
+     * of the ratios of calls to Z from the rank before (see above for the order). No
+     * branches: whether a callee is new, or one rank further, is unpredictable. Adding +0.0
+     * leaves a sum as it is (sums start at +0.0 and ratios are >= 0). */
+    uint32_t qt = 0;
+    k->queue[qt++] = e;
+    mark[e] = base;
+    in_ratio[e] = 0.0;
+    for (uint32_t qh = 0; qh < qt; qh++) {
+        uint32_t x = k->queue[qh];
+        uint32_t mz = mark[x] + 1;
+        for (size_t j = c->iat[x], end = c->iat[x + 1]; j < end; j++) {
+            uint32_t z = c->ito[j];
+            bool fresh = mark[z] < base;
+            uint32_t m = fresh ? mz : mark[z];
+            mark[z] = m;
+            double sum = fresh ? 0.0 : in_ratio[z];
+            in_ratio[z] = sum + (m == mz ? c->iratio[j] : 0.0);
+            k->queue[qt] = z;
+            qt += fresh;
+        }
+    }
+    k->qt = qt;
+}
+
+/* The second half, with summed entry ratio r: share(X) = r in(X) + r flow of calls leaving +
+ * shares passed down calls to the next rank, each call's part added in call order; members
+ * of a higher rank come first. */
+static void cyc_share(struct cyc *c, const struct cyc_rank *k, double r)
+{
+    const uint32_t *mark = k->mark;
+    const double *in_ratio = k->in_ratio;
+    double *memo = c->memo;
+    for (uint32_t q = k->qt; q-- > 0;) {
+        uint32_t xi = k->queue[q];
+        uint32_t m1 = mark[xi] + 1;
+        double partial = r * c->in[xi];
+        for (size_t a = c->at[xi], aend = c->at[xi + 1]; a < aend; a++) {
+            uint32_t zi = c->to[a];
+            if (zi == NOT_IN) {
+                partial += r * c->val[a];
+            } else if (mark[zi] == m1) {
+                double cp = share_ratio(c->val[a], in_ratio[zi]) * memo[zi];
+                c->flow[a] += cp;
+                c->touched[a] = true;
+                partial += cp;
+            }
+        }
+        memo[xi] = partial;
+        c->out[xi] += partial;
+    }
+}
+
+/* Runs for entries order[0..n) with ratios r[0..n), in that order (the sums depend on it).
+ * A run's ranking does not depend on the runs before, so on a big cycle with many entries
+ * a second thread ranks entry k + 1 while this one shares out entry k: the same additions
+ * in the same order, in about half the time. */
+struct cyc_pipe {
+    struct cyc *c;
+    const uint32_t *order;
+    size_t n;
+    sem_t ready[2], free_[2];
+};
+
+static void *cyc_ranker(void *arg)
+{
+    struct cyc_pipe *pp = arg;
+    for (size_t k = 0; k < pp->n; k++) {
+        while (sem_wait(&pp->free_[k & 1]) != 0)
+            ; /* EINTR */
+        cyc_rank(pp->c, &pp->c->rk[k & 1], pp->order[k]);
+        sem_post(&pp->ready[k & 1]);
+    }
+    return NULL;
+}
+
+uint64_t propagate_thread_work = (uint64_t)1 << 22;
+
+static void run_all(struct cyc *c, const uint32_t *order, const double *r, size_t n)
+{
+    if (n >= 2 && (uint64_t)n * (c->nm + c->iat[c->nm]) >= propagate_thread_work) {
+        struct cyc_pipe pp = {.c = c, .order = order, .n = n};
+        bool ok = true;
+        for (int b = 0; b < 2; b++) {
+            ok = ok && sem_init(&pp.ready[b], 0, 0) == 0;
+            ok = ok && sem_init(&pp.free_[b], 0, 1) == 0;
+        }
+        pthread_t th;
+        if (ok && pthread_create(&th, NULL, cyc_ranker, &pp) == 0) {
+            for (size_t k = 0; k < n; k++) {
+                while (sem_wait(&pp.ready[k & 1]) != 0)
+                    ;
+                cyc_share(c, &c->rk[k & 1], r[k]);
+                sem_post(&pp.free_[k & 1]);
+            }
+            pthread_join(th, NULL);
+            for (int b = 0; b < 2; b++) {
+                sem_destroy(&pp.ready[b]);
+                sem_destroy(&pp.free_[b]);
+            }
+            return;
+        }
+        /* No thread: the same runs, one after the other. (Semaphores that were made are
+         * plain memory on Linux; nothing waits on them.) */
+    }
+    for (size_t k = 0; k < n; k++) {
+        cyc_rank(c, &c->rk[0], order[k]);
+        cyc_share(c, &c->rk[0], r[k]);
+    }
+}
 
 static void compute_cycle(struct integ *it, size_t y)
 {
@@ -216,129 +489,30 @@ static void compute_cycle(struct integ *it, size_t y)
         total += sub;
     }
     ev_set(&cy->ev, it->out, total);
-    for (size_t k = 0; k < cy->n_members; k++)
-        ev_set(&w->f[cy->members[k]].ev, it->out, 0.0);
+    struct cyc c;
+    cyc_init(&c, it, y); /* leaves it->rank[m] = local index of member m */
     /* Entry ratios, summed per member in first-seen order. */
     struct entry_call *ent = it->entries[y];
     size_t n_ent = it->n_entries[y];
-    it->cur_stamp++;
-    size_t *order = xmalloc((n_ent ? n_ent : 1) * sizeof(*order));
+    uint32_t *order = xmalloc((n_ent ? n_ent : 1) * sizeof(*order));
+    double *sums = xmalloc((n_ent ? n_ent : 1) * sizeof(*sums));
     size_t n_order = 0;
+    it->cur_stamp++;
     for (size_t k = 0; k < n_ent; k++) {
         size_t m = ent[k].member;
         if (it->stamp[m] != it->cur_stamp) {
             it->stamp[m] = it->cur_stamp;
-            it->in_ratio[m] = ent[k].ratio;
-            order[n_order++] = m;
+            it->slot[m] = n_order;
+            order[n_order] = (uint32_t)it->rank[m];
+            sums[n_order++] = ent[k].ratio;
         } else {
-            it->in_ratio[m] += ent[k].ratio;
+            sums[it->slot[m]] += ent[k].ratio;
         }
     }
-    /* in_ratio is reused per entry below: copy the sums out first. */
-    double *sums = xmalloc((n_order ? n_order : 1) * sizeof(*sums));
-    for (size_t k = 0; k < n_order; k++)
-        sums[k] = it->in_ratio[order[k]];
-    for (size_t k = 0; k < n_order; k++)
-        share_pass(it, y, order[k], sums[k]);
+    run_all(&c, order, sums, n_order);
+    cyc_fini(&c, it, y);
     free(sums);
     free(order);
-}
-
-/* Spec 4.4 step 4 for one entry member e with summed entry ratio r. */
-static void share_pass(struct integ *it, size_t y, size_t e, double r)
-{
-    struct work *w = it->w;
-    size_t nm = w->cycles[y].n_members;
-    size_t stamp = ++it->cur_stamp;
-    /* Breadth-first ranks from e over calls between distinct members. */
-    size_t *queue = xmalloc(nm * sizeof(*queue));
-    size_t qh = 0, qt = 0;
-    queue[qt++] = e;
-    it->stamp[e] = stamp;
-    it->rank[e] = 0;
-    it->in_ratio[e] = 0.0;
-    it->memo_done[e] = false;
-    it->visited[e] = false;
-    while (qh < qt) {
-        size_t x = queue[qh++];
-        const struct wfunc *f = &w->f[x];
-        for (size_t c = 0; c < f->n_calls; c++) {
-            size_t z = f->calls[c].callee;
-            if (z == x || w->f[z].cycle != y || it->stamp[z] == stamp)
-                continue;
-            it->stamp[z] = stamp;
-            it->rank[z] = it->rank[x] + 1;
-            it->in_ratio[z] = 0.0;
-            it->memo_done[z] = false;
-            it->visited[z] = false;
-            queue[qt++] = z;
-        }
-    }
-    /* in(Z): forward-call ratios, summed in gprof2dot's depth-first order. */
-    struct frame {
-        size_t x, next;
-        double partial;
-    } *st = xmalloc(nm * sizeof(*st));
-    size_t sp = 0;
-    st[sp++] = (struct frame){e, 0, 0.0};
-    it->visited[e] = true;
-    while (sp) {
-        struct frame *fr = &st[sp - 1];
-        const struct wfunc *f = &w->f[fr->x];
-        if (fr->next == f->n_calls) {
-            sp--;
-            continue;
-        }
-        const struct wcall *c = &f->calls[fr->next++];
-        size_t z = c->callee;
-        if (z == fr->x || w->f[z].cycle != y || it->rank[z] <= it->rank[fr->x])
-            continue;
-        it->in_ratio[z] += c->ratio;
-        if (!it->visited[z]) {
-            it->visited[z] = true;
-            st[sp++] = (struct frame){z, 0, 0.0};
-        }
-    }
-    /* share(X), memoised, evaluated depth-first from e in call order. */
-    sp = 0;
-    st[sp++] = (struct frame){e, 0, r * ev_get(&w->f[e].ev, it->in)};
-    while (sp) {
-        struct frame *fr = &st[sp - 1];
-        size_t x = fr->x;
-        struct wfunc *f = &w->f[x];
-        if (fr->next == f->n_calls) {
-            it->memo[x] = fr->partial;
-            it->memo_done[x] = true;
-            ev_set(&f->ev, it->out, ev_get(&f->ev, it->out) + fr->partial);
-            sp--;
-            continue;
-        }
-        struct wcall *c = &f->calls[fr->next];
-        size_t z = c->callee;
-        if (z == x) {
-            fr->next++;
-            continue;
-        }
-        if (w->f[z].cycle != y) {
-            fr->partial += r * (ev_has(&c->ev, it->out) ? ev_get(&c->ev, it->out) : 0.0);
-            fr->next++;
-            continue;
-        }
-        if (it->rank[z] <= it->rank[x]) {
-            fr->next++;
-            continue;
-        }
-        if (!it->memo_done[z]) {
-            st[sp++] = (struct frame){z, 0, r * ev_get(&w->f[z].ev, it->in)};
-            continue;
-        }
-        double cp = safe_ratio(w, c->ratio, it->in_ratio[z]) * it->memo[z];
-        ev_set(&c->ev, it->out, (ev_has(&c->ev, it->out) ? ev_get(&c->ev, it->out) : 0.0) + cp);
-        fr->partial += cp;
-        fr->next++;
-    }
-    free(st);
-    free(queue);
 }
 
 /* The units a unit depends on are pushed; iteration over a unit's calls resumes where it
@@ -375,10 +549,7 @@ enum p2p_status derive_integrate(struct work *w, enum prof_event out, enum prof_
     it.cap_entries = xcalloc(ny, sizeof(size_t));
     it.stamp = xcalloc(n, sizeof(size_t));
     it.rank = xcalloc(n, sizeof(size_t));
-    it.in_ratio = xcalloc(n, sizeof(double));
-    it.memo = xcalloc(n, sizeof(double));
-    it.memo_done = xcalloc(n, sizeof(bool));
-    it.visited = xcalloc(n, sizeof(bool));
+    it.slot = xcalloc(n, sizeof(size_t));
     for (size_t i = 0; i < w->n; i++) {
         const struct wfunc *f = &w->f[i];
         for (size_t c = 0; c < f->n_calls; c++) {
@@ -468,9 +639,6 @@ enum p2p_status derive_integrate(struct work *w, enum prof_event out, enum prof_
     free(it.cstate);
     free(it.stamp);
     free(it.rank);
-    free(it.in_ratio);
-    free(it.memo);
-    free(it.memo_done);
-    free(it.visited);
+    free(it.slot);
     return P2P_OK;
 }

@@ -11,16 +11,21 @@ static const char *const keywords[] = {"node", "edge", "graph", "digraph", "subg
 
 /* gprof2dot writes a string bare when it is alphanumeric, does not start with "0x" and is
  * not a keyword. (It uses Python's Unicode isalnum; non-ASCII names are quoted here, which
- * DOT reads the same.) */
+ * DOT reads the same.) Unlike gprof2dot, a string that starts with a digit and is not all
+ * digits is quoted too: DOT reads "0d" or "000x1" bare as a number and a name, two ids. */
 static bool bare(const char *s)
 {
     if (!*s || strncmp(s, "0x", 2) == 0)
         return false;
+    bool digits = true;
     for (const char *p = s; *p; p++) {
         char c = *p;
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
             return false;
+        digits = digits && c >= '0' && c <= '9';
     }
+    if (s[0] >= '0' && s[0] <= '9' && !digits)
+        return false;
     for (size_t k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++)
         if (strcasecmp(s, keywords[k]) == 0)
             return false;

@@ -21,6 +21,7 @@ struct intern_slot {
     const char *s; /* NULL = empty */
     size_t len;
     uint64_t hash;
+    size_t val; /* the caller's number for the string, SIZE_MAX until set */
 };
 
 struct arena {
@@ -104,21 +105,33 @@ static void intern_rehash(struct arena *a)
     a->n_slots = n;
 }
 
-const char *arena_lookup(const struct arena *a, const char *s, size_t n)
+static struct intern_slot *lookup(const struct arena *a, const char *s, size_t n)
 {
     if (!a->n_slots)
         return NULL;
     uint64_t h = util_hash(s, n);
     size_t mask = a->n_slots - 1;
     for (size_t j = h & mask; a->slots[j].s; j = (j + 1) & mask) {
-        const struct intern_slot *o = &a->slots[j];
+        struct intern_slot *o = &a->slots[j];
         if (o->hash == h && o->len == n && memcmp(o->s, s, n) == 0)
-            return o->s;
+            return o;
     }
     return NULL;
 }
 
-const char *arena_intern(struct arena *a, const char *s, size_t n)
+const char *arena_lookup(const struct arena *a, const char *s, size_t n)
+{
+    const struct intern_slot *o = lookup(a, s, n);
+    return o ? o->s : NULL;
+}
+
+size_t arena_lookup_val(const struct arena *a, const char *s, size_t n)
+{
+    const struct intern_slot *o = lookup(a, s, n);
+    return o ? o->val : SIZE_MAX;
+}
+
+const char *arena_intern_val(struct arena *a, const char *s, size_t n, size_t **val)
 {
     if ((a->n_used + 1) * 4 >= a->n_slots * 3)
         intern_rehash(a);
@@ -127,14 +140,21 @@ const char *arena_intern(struct arena *a, const char *s, size_t n)
     size_t j = h & mask;
     while (a->slots[j].s) {
         struct intern_slot *o = &a->slots[j];
-        if (o->hash == h && o->len == n && memcmp(o->s, s, n) == 0)
+        if (o->hash == h && o->len == n && memcmp(o->s, s, n) == 0) {
+            *val = &o->val;
             return o->s;
+        }
         j = (j + 1) & mask;
     }
     char *p = arena_strndup(a, s, n);
-    a->slots[j].s = p;
-    a->slots[j].len = n;
-    a->slots[j].hash = h;
+    a->slots[j] = (struct intern_slot){p, n, h, SIZE_MAX};
     a->n_used++;
+    *val = &a->slots[j].val;
     return p;
+}
+
+const char *arena_intern(struct arena *a, const char *s, size_t n)
+{
+    size_t *val;
+    return arena_intern_val(a, s, n, &val);
 }

@@ -4,6 +4,7 @@
 #define P2P_SRC_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 
@@ -18,5 +19,10 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 const char *arena_intern(struct arena *a, const char *s, size_t n);
 /* The interned copy of [s, s+n) if there is one, else NULL. */
 const char *arena_lookup(const struct arena *a, const char *s, size_t n);
+/* Intern, and point *val at a number kept with the string (SIZE_MAX until the caller sets
+ * it): one lookup maps a name to, say, its function. *val is valid until the next intern. */
+const char *arena_intern_val(struct arena *a, const char *s, size_t n, size_t **val);
+/* The number kept with an interned string, or SIZE_MAX (also when not interned). */
+size_t arena_lookup_val(const struct arena *a, const char *s, size_t n);
 
 #endif

@@ -1,6 +1,9 @@
 /* Bounded access to one input (a file, standard input or a memory buffer): the whole content
  * as bytes, numbered lines for text formats, and a checked cursor for binary formats.
- * Readers never touch the filesystem; they get a struct input. */
+ * Readers never touch the filesystem; they get a struct input. A regular file is mapped, not
+ * copied: data stays valid until input_free, but line iteration lets the kernel take back
+ * pages well behind it (they come back from the page cache if read again), so a text input
+ * of any size costs little memory. */
 #ifndef P2P_SRC_INPUT_H
 #define P2P_SRC_INPUT_H
 
@@ -22,6 +25,9 @@ struct input {
     /* private */
     unsigned char *owned_;
     char *name_owned_;
+    void *map_; /* the mapping of a regular file, or NULL */
+    size_t map_len_;
+    int guard_; /* slot in the SIGBUS guard, or -1 */
 };
 
 /* Open PATH ("-" for standard input), read it whole, and decode a UTF-16 BOM'd text
@@ -40,6 +46,7 @@ struct line_reader {
     const struct input *in;
     size_t pos;
     uint64_t lineno; /* number of the line last returned (1-based) */
+    size_t kept;     /* private: pages before this offset may have been given back */
 };
 
 void lines_init(struct line_reader *lr, const struct input *in);

@@ -81,6 +81,17 @@ static int report(enum p2p_status st, const char *msg)
 }
 
 /* Read inputs [first, first+n) into one profile. */
+/* The profiles own everything they need: let the inputs go before the graph is built (their
+ * memory, and their mappings, so that a file changing later can no longer matter). */
+static void free_inputs(struct input **inputs, size_t n, struct diag *d)
+{
+    for (size_t i = 0; i < n; i++) {
+        input_free(inputs[i]);
+        inputs[i] = NULL;
+    }
+    d->file = NULL;
+}
+
 static enum p2p_status read_profile(const struct reader *r, struct input **in, size_t n,
                                     const struct reader_opts *ropts, struct profile **out,
                                     struct diag *d)
@@ -121,6 +132,7 @@ static void layout_budget(struct graph *g, const struct options *o)
 
 int main(int argc, char **argv)
 {
+    util_init();
     struct options o;
     struct diag d;
     diag_init(&d);
@@ -189,12 +201,14 @@ int main(int argc, char **argv)
             goto out;
         if ((st = read_profile(r, &inputs[n_inputs - 1], 1, &ropts, &p2, &d)) != P2P_OK)
             goto out;
+        free_inputs(inputs, n_inputs, &d);
         timing(o.timings, "read", &t0);
         progress_stage("building the graph", 0);
         st = graph_build_compare(p1, p2, &o.graph, &g, &d);
     } else {
         if ((st = read_profile(r, inputs, n_inputs, &ropts, &p1, &d)) != P2P_OK)
             goto out;
+        free_inputs(inputs, n_inputs, &d);
         timing(o.timings, "read", &t0);
         progress_stage("building the graph", 0);
         st = graph_build(p1, &o.graph, &g, &d);

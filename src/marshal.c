@@ -704,6 +704,13 @@ enum p2p_status marshal_decode(const void *data, size_t len, struct marshal_doc 
     s.d = d;
     s.doc = xcalloc(1, sizeof(*s.doc));
     s.doc->arena = arena_new();
+    /* Room for the values and container items that data of this size usually holds (a value
+     * takes five bytes or more, ten on average in pstats files), so that growing by copying
+     * is the exception: pages of the room never used are never touched. Capped, so that a
+     * huge file does not ask for more address space than small machines allow at once. */
+    size_t room = len < ((size_t)32 << 20) ? len : (size_t)32 << 20;
+    UTIL_GROW(s.doc->vals, s.doc->cap_vals, room / 8 + 16);
+    UTIL_GROW(s.doc->items, s.doc->cap_items, room / 4 + 16);
     enum p2p_status st = P2P_OK;
     while (!s.done) {
         if (s.n_fr && s.fr[s.n_fr - 1].kind == FR_CODE) {

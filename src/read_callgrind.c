@@ -40,7 +40,17 @@ enum slot_state {
 
 struct slot {
     enum slot_state state;
-    struct span text; /* points into the input, which outlives the read */
+    struct span text; /* into the input, or a copy for names given with an (ID) */
+    size_t ent;       /* the names entry it came from, or SIZE_MAX */
+    size_t func;      /* the function named, SIZE_MAX until looked up */
+};
+
+/* A compressed name: its text, and its function once one was looked up by that name (the
+ * same text always names the same function; looking it up again for every "cfn=(ID)" line
+ * was a fifth of the time). */
+struct name_ent {
+    struct span text;
+    size_t func;
 };
 
 /* State of reading one input; reset for every file. */
@@ -54,9 +64,10 @@ struct cg {
     uint64_t lineno;
     bool eof;
     struct slot slots[SLOT_COUNT];
-    struct arena *keys;  /* interned "<table><digits>" compression keys */
-    struct imap key_map; /* interned key -> index in names */
-    struct span *names;
+    struct imap ids[3];  /* ob, file and fn tables: numeric id -> index in names */
+    struct arena *keys;  /* other "<table><digits>" compression keys -> index in names */
+    struct arena *texts; /* copies of the names */
+    struct name_ent *names;
     size_t n_names, cap_names;
     size_t n_positions; /* position columns of a cost line */
     size_t n_events;    /* event columns; 0 until an "events:" line */
@@ -222,6 +233,13 @@ static enum p2p_status event_value(struct cg *c, struct span t, double *out)
     if (t.n - j + 1 >= sizeof(buf))
         return diag_fail(c->d, c->lineno, "event value \"%.*s\" is out of range", quote_len(t.n),
                          t.s);
+    if (t.n - j <= 15) { /* below 2^53: exact as a double, as strtod would give it */
+        uint64_t u = 0;
+        for (size_t q = j; q < t.n; q++)
+            u = u * 10 + (uint64_t)(t.s[q] - '0');
+        *out = t.s[0] == '-' ? -(double)u : (double)u;
+        return P2P_OK;
+    }
     size_t k = 0;
     if (i == 1)
         buf[k++] = t.s[0];
@@ -237,7 +255,13 @@ static enum p2p_status event_value(struct cg *c, struct span t, double *out)
  * slot (gprof2dot: SAMPLES 0, called 0, module = basename of the object when non-empty). */
 static enum p2p_status get_func(struct cg *c, enum slot_id obj, enum slot_id fn, size_t *out)
 {
-    const struct slot *name = &c->slots[fn];
+    struct slot *name = &c->slots[fn];
+    if (name->func == SIZE_MAX && name->ent != SIZE_MAX)
+        name->func = c->names[name->ent].func;
+    if (name->func != SIZE_MAX) {
+        *out = name->func;
+        return P2P_OK;
+    }
     if (name->state == SLOT_NONAME)
         return diag_fail(c->d, c->lineno,
                          "cost line for a function without a name (empty \"%s=\" line)",
@@ -259,6 +283,9 @@ static enum p2p_status get_func(struct cg *c, enum slot_id obj, enum slot_id fn,
             f->module = profile_intern(c->p, s + b, n - b);
         }
     }
+    name->func = i;
+    if (name->ent != SIZE_MAX)
+        c->names[name->ent].func = i;
     *out = i;
     return P2P_OK;
 }
@@ -332,24 +359,44 @@ static enum p2p_status cost_line(struct cg *c, bool is_call, int64_t calls, bool
     return advance(c);
 }
 
-/* The remembered text of (table, id); "" when the id was never defined. */
-static struct span *name_entry(struct cg *c, enum table_id table, struct span id, bool create)
+/* The names entry of (table, id), made if `create`; SIZE_MAX if there is none. */
+static size_t name_entry(struct cg *c, enum table_id table, struct span id, bool create)
 {
+    /* Most ids are short numbers without leading zeros: a number key in the table's map.
+     * Others keep their text as the key ("(07)" and "(7)" are different ids). */
+    if (id.n <= 18 && (id.n == 1 || id.s[0] != '0')) {
+        uint64_t num = 0;
+        for (size_t k = 0; k < id.n; k++)
+            num = num * 10 + (uint64_t)(id.s[k] - '0');
+        struct imap *m = &c->ids[table == TABLE_OB ? 0 : table == TABLE_FL ? 1 : 2];
+        if (!create)
+            return imap_get(m, num);
+        size_t i = imap_put(m, num, c->n_names);
+        if (i == c->n_names) {
+            UTIL_GROW(c->names, c->cap_names, c->n_names + 1);
+            c->names[c->n_names++] = (struct name_ent){{"", 0}, SIZE_MAX};
+        }
+        return i;
+    }
     struct strbuf key;
     strbuf_init(&key);
     strbuf_addc(&key, (char)table);
     strbuf_add(&key, id.s, id.n);
-    const char *k =
-        create ? arena_intern(c->keys, key.s, key.len) : arena_lookup(c->keys, key.s, key.len);
-    strbuf_fini(&key);
-    if (!k)
-        return NULL;
-    size_t i = imap_put(&c->key_map, (uint64_t)(uintptr_t)k, c->n_names);
-    if (i == c->n_names) {
-        UTIL_GROW(c->names, c->cap_names, c->n_names + 1);
-        c->names[c->n_names++] = (struct span){"", 0};
+    size_t i;
+    if (create) {
+        size_t *val;
+        arena_intern_val(c->keys, key.s, key.len, &val);
+        if (*val == SIZE_MAX) {
+            *val = c->n_names;
+            UTIL_GROW(c->names, c->cap_names, c->n_names + 1);
+            c->names[c->n_names++] = (struct name_ent){{"", 0}, SIZE_MAX};
+        }
+        i = *val;
+    } else {
+        i = arena_lookup_val(c->keys, key.s, key.len);
     }
-    return &c->names[i];
+    strbuf_fini(&key);
+    return i;
 }
 
 /* "SPEC=[ (ID) ][TEXT]" position lines and the ignored jump=/jcnd= lines. */
@@ -414,13 +461,18 @@ static enum p2p_status position_line(struct cg *c, bool *matched)
         text = j < n ? (struct span){s + j, n - j} : (struct span){s + last, n - last};
     }
 
-    struct slot v = {SLOT_TEXT, text};
+    struct slot v = {SLOT_TEXT, text, SIZE_MAX, SIZE_MAX};
     if (id.s) {
         if (text.s) {
-            *name_entry(c, table, id, true) = text;
+            /* A copy, not the input's bytes: later "(ID)" references read it again, and the
+             * input's pages are given back as reading moves on. */
+            text.s = arena_intern(c->texts, text.s, text.n);
+            v.text = text;
+            v.ent = name_entry(c, table, id, true);
+            c->names[v.ent] = (struct name_ent){text, SIZE_MAX};
         } else {
-            const struct span *known = name_entry(c, table, id, false);
-            v.text = known ? *known : (struct span){"", 0};
+            v.ent = name_entry(c, table, id, false);
+            v.text = v.ent != SIZE_MAX ? c->names[v.ent].text : (struct span){"", 0};
         }
     } else if (!text.s) {
         v.state = SLOT_NONAME;
@@ -495,8 +547,12 @@ static enum p2p_status read_one(struct profile *p, const struct input *in, const
     c.event = event;
     c.n_positions = 1; /* "positions: line" is the default */
     c.fn_func = SIZE_MAX;
+    for (size_t k = 0; k < SLOT_COUNT; k++)
+        c.slots[k].ent = c.slots[k].func = SIZE_MAX;
+    for (size_t k = 0; k < 3; k++)
+        imap_init(&c.ids[k]);
     c.keys = arena_new();
-    imap_init(&c.key_map);
+    c.texts = arena_new();
     lines_init(&c.lr, in);
 
     enum p2p_status st = advance(&c);
@@ -514,8 +570,10 @@ static enum p2p_status read_one(struct profile *p, const struct input *in, const
                   quote_len(c.len), c.line);
 
     free(c.names);
-    imap_fini(&c.key_map);
+    for (size_t k = 0; k < 3; k++)
+        imap_fini(&c.ids[k]);
     arena_free(c.keys);
+    arena_free(c.texts);
     return st;
 }
 

@@ -9,6 +9,8 @@
 #include "config.h"
 #include "reader.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pytext.h"
@@ -66,12 +68,63 @@ static bool split_line(const char *l, size_t n, size_t *stack_n, int64_t *count)
     return parse_i64(c.s, c.n, count);
 }
 
+/* The frames of a stack: where each ends in its line, its function, and where its call was
+ * found (these two only when adding stacks directly; on a pipe, its other end keeps them).
+ * Folded files are usually sorted, so a line mostly repeats the frames that begin the line
+ * before: those are taken from here instead of being parsed and looked up again. */
+struct frames {
+    const char *line;
+    size_t len; /* of the stack part */
+    struct frame_seen {
+        size_t end, func, call;
+    } *f;
+    size_t n, cap;
+};
+
+static void frames_push(struct frames *fr, size_t end, size_t func, size_t call)
+{
+    UTIL_GROW(fr->f, fr->cap, fr->n + 1);
+    fr->f[fr->n++] = (struct frame_seen){end, func, call};
+}
+
+/* Length of the common start of a[0..n) and b[0..n). */
+static size_t common_prefix(const char *a, const char *b, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            break;
+    }
+    while (i < n && a[i] == b[i])
+        i++;
+    return i;
+}
+
+/* Frame [f, f + n) on the pipe: as frame_func names it. */
+static void pipe_frame(struct stacks_pipe *q, const char *f, size_t n)
+{
+    size_t func_n, file_n;
+    const char *file;
+    if (!parse_located(f, n, &func_n, &file, &file_n))
+        stacks_pipe_frame(q, f, n, NULL, 0, 0, n, SIZE_MAX, 0);
+    else
+        stacks_pipe_frame(q, file, file_n, f, func_n, file_n + 1, func_n, 0, file_n);
+}
+
 static enum p2p_status read_one(struct stacks *s, const struct input *in, struct diag *d)
 {
     struct line_reader lr;
     const char *l;
     size_t n;
     int r;
+    enum p2p_status st = P2P_OK;
+    struct frames fr[2] = {{0}, {0}};
+    struct frames *prev = &fr[0], *cur = &fr[1];
+    /* A big input is parsed here while another thread adds the stacks. */
+    struct stacks_pipe *q = in->len >= stacks_pipe_min ? stacks_pipe_start(s) : NULL;
     lines_init(&lr, in);
     while ((r = lines_next(&lr, &l, &n, d)) > 0) {
         size_t stack_n;
@@ -79,21 +132,65 @@ static enum p2p_status read_one(struct stacks *s, const struct input *in, struct
         /* gprof2dot dies on a blank line; it holds no stack, so skip it. */
         if (is_blank(l, n))
             continue;
-        if (!split_line(l, n, &stack_n, &count))
-            return diag_fail(d, lr.lineno, "expected \"FRAME;FRAME;... COUNT\"");
-        stacks_begin(s, (double)count);
+        if (!split_line(l, n, &stack_n, &count)) {
+            st = diag_fail(d, lr.lineno, "expected \"FRAME;FRAME;... COUNT\"");
+            break;
+        }
+        if (q)
+            stacks_pipe_begin(q, (double)count);
+        else
+            stacks_begin(s, (double)count);
+        /* Frame k is the same as the line before's when both end at the same place and
+         * everything up to there is equal. */
+        size_t same = prev->n ? common_prefix(l, prev->line, stack_n < prev->len ? stack_n
+                                                                                : prev->len)
+                              : 0;
+        cur->line = l;
+        cur->len = stack_n;
+        cur->n = 0;
         const char *f = l, *end = l + stack_n;
         for (;;) {
-            const char *semi = memchr(f, ';', (size_t)(end - f));
-            const char *fe = semi ? semi : end;
-            stacks_frame(s, frame_func(s, f, (size_t)(fe - f)));
-            if (!semi)
+            size_t k = cur->n, at, func = SIZE_MAX, call = SIZE_MAX;
+            /* A frame of the line before that ends within the common start, where this line
+             * has a ';' or ends too, is this line's frame k: no ';' inside it either. */
+            if (k < prev->n && (at = prev->f[k].end) <= same &&
+                (at == stack_n || l[at] == ';')) {
+                if (q) {
+                    stacks_pipe_same(q, k);
+                } else {
+                    func = prev->f[k].func;
+                    call = stacks_frame_hint(s, func, prev->f[k].call);
+                }
+            } else {
+                const char *semi = memchr(f, ';', (size_t)(end - f));
+                at = (size_t)((semi ? semi : end) - l);
+                if (q) {
+                    pipe_frame(q, f, at - (size_t)(f - l));
+                } else {
+                    func = frame_func(s, f, at - (size_t)(f - l));
+                    call = stacks_frame_hint(s, func, SIZE_MAX);
+                }
+            }
+            frames_push(cur, at, func, call);
+            if (at == stack_n)
                 break;
-            f = semi + 1;
+            f = l + at + 1;
         }
-        stacks_end(s);
+        if (q)
+            stacks_pipe_end(q);
+        else
+            stacks_end(s);
+        struct frames *t = prev;
+        prev = cur;
+        cur = t;
     }
-    return r < 0 ? P2P_ERR_PARSE : P2P_OK;
+    if (q)
+        stacks_pipe_finish(q);
+    free(fr[0].f);
+    free(fr[1].f);
+    if (st == P2P_OK && r < 0)
+        st = P2P_ERR_PARSE;
+    return st;
 }
 
 static enum p2p_status read_collapse(struct input *const *in, size_t n_in,

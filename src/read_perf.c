@@ -87,6 +87,9 @@ static enum p2p_status read_one(struct stacks *s, const struct input *in, struct
     size_t n;
     int r;
     bool in_event = false; /* a header was read; frames follow */
+    enum p2p_status st = P2P_OK;
+    /* A big input is parsed here while another thread adds the stacks. */
+    struct stacks_pipe *q = in->len >= stacks_pipe_min ? stacks_pipe_start(s) : NULL;
     lines_init(&lr, in);
     while ((r = lines_next(&lr, &l, &n, d)) > 0) {
         if (n > 0 && l[0] == '#')
@@ -96,24 +99,37 @@ static enum p2p_status read_one(struct stacks *s, const struct input *in, struct
              * lines carry nothing, so skip them. */
             if (n > 0) {
                 in_event = true;
-                stacks_begin(s, 1);
+                if (q)
+                    stacks_pipe_begin(q, 1);
+                else
+                    stacks_begin(s, 1);
             }
             continue;
         }
         if (n == 0) {
-            stacks_end(s);
+            if (q)
+                stacks_pipe_end(q);
+            else
+                stacks_end(s);
             in_event = false;
             continue;
         }
         struct frame fr;
-        if (!parse_frame(l, n, &fr))
-            return diag_fail(d, lr.lineno,
-                             "expected a frame line \"ADDRESS SYMBOL (MODULE)\" "
-                             "(perf script output of perf record -g)");
+        if (!parse_frame(l, n, &fr)) {
+            st = diag_fail(d, lr.lineno,
+                           "expected a frame line \"ADDRESS SYMBOL (MODULE)\" "
+                           "(perf script output of perf record -g)");
+            break;
+        }
         const char *name, *mod;
         size_t name_n, mod_n;
         frame_name(&fr, &name, &name_n);
         mod = stacks_basename(fr.mod, fr.mod_n, &mod_n);
+        if (q) {
+            stacks_pipe_frame(q, name, name_n, fr.mod, fr.mod_n, 0, name_n,
+                              name_n + 1 + fr.mod_n - mod_n, mod_n);
+            continue;
+        }
         strbuf_reset(&s->scratch);
         strbuf_add(&s->scratch, name, name_n);
         strbuf_addc(&s->scratch, ':');
@@ -121,10 +137,16 @@ static enum p2p_status read_one(struct stacks *s, const struct input *in, struct
         stacks_frame(s, stacks_func(s, s->scratch.s, s->scratch.len, name, name_n, mod, mod_n));
     }
     if (r < 0)
-        return P2P_ERR_PARSE;
-    if (in_event)
-        stacks_end(s);
-    return P2P_OK;
+        st = P2P_ERR_PARSE;
+    if (st == P2P_OK && in_event) {
+        if (q)
+            stacks_pipe_end(q);
+        else
+            stacks_end(s);
+    }
+    if (q)
+        stacks_pipe_finish(q);
+    return st;
 }
 
 static enum p2p_status read_perf(struct input *const *in, size_t n_in,

@@ -73,8 +73,8 @@ struct ctx {
     const char **pfiles;   /* file names interned in the profile */
     size_t n_pfiles, cap_pfiles;
     /* Per file, by marshal value index: */
-    struct imap key_cache;  /* key tuple -> key index */
-    struct imap text_cache; /* string or code object -> index in texts */
+    size_t *key_cache;  /* key tuple -> key index, SIZE_MAX if not seen */
+    size_t *text_cache; /* string or code object -> index in texts, SIZE_MAX if not seen */
     struct text *texts;
     size_t n_texts, cap_texts;
     /* Bytes of text built from the data (names, code reprs). References can make a small
@@ -253,8 +253,8 @@ static enum p2p_status code_text(struct ctx *cx, const struct marshal_doc *doc,
 static enum p2p_status text_of(struct ctx *cx, const struct marshal_doc *doc, size_t vi,
                                struct text *out)
 {
-    size_t k = imap_get(&cx->text_cache, vi);
-    if (k != IMAP_NONE) {
+    size_t k = cx->text_cache[vi];
+    if (k != SIZE_MAX) {
         *out = cx->texts[k];
         return P2P_OK;
     }
@@ -275,7 +275,7 @@ static enum p2p_status text_of(struct ctx *cx, const struct marshal_doc *doc, si
     }
     UTIL_GROW(cx->texts, cx->cap_texts, cx->n_texts + 1);
     cx->texts[cx->n_texts] = t;
-    imap_put(&cx->text_cache, vi, cx->n_texts++);
+    cx->text_cache[vi] = cx->n_texts++;
     *out = t;
     return P2P_OK;
 }
@@ -292,8 +292,8 @@ static void add_bytes(struct strbuf *b, const void *p, size_t n)
 static enum p2p_status resolve_key(struct ctx *cx, const struct marshal_doc *doc, size_t vi,
                                    size_t *out)
 {
-    size_t cached = imap_get(&cx->key_cache, vi);
-    if (cached != IMAP_NONE) {
+    size_t cached = cx->key_cache[vi];
+    if (cached != SIZE_MAX) {
         *out = cached;
         return P2P_OK;
     }
@@ -355,7 +355,7 @@ static enum p2p_status resolve_key(struct ctx *cx, const struct marshal_doc *doc
         cx->keys[cx->n_keys].func = SIZE_MAX;
         cx->n_keys++;
     }
-    imap_put(&cx->key_cache, vi, k);
+    cx->key_cache[vi] = k;
     *out = k;
     return P2P_OK;
 }
@@ -502,14 +502,17 @@ static enum p2p_status load_file(struct ctx *cx, const struct input *in, struct 
     struct marshal_doc *doc = NULL;
     cx->d->file = in->name;
     cx->input_bytes = in->len;
-    imap_fini(&cx->key_cache);
-    imap_init(&cx->key_cache);
-    imap_fini(&cx->text_cache);
-    imap_init(&cx->text_cache);
     cx->n_texts = 0;
     enum p2p_status s = marshal_decode(in->data, in->len, &doc, cx->d);
     if (s != P2P_OK)
         return s;
+    /* Caches by value index: an array, not a hash table, as indices are dense. */
+    free(cx->key_cache);
+    free(cx->text_cache);
+    cx->key_cache = xmalloc((doc->n_vals + 1) * sizeof(size_t));
+    cx->text_cache = xmalloc((doc->n_vals + 1) * sizeof(size_t));
+    memset(cx->key_cache, 0xff, (doc->n_vals + 1) * sizeof(size_t));
+    memset(cx->text_cache, 0xff, (doc->n_vals + 1) * sizeof(size_t));
     const struct marshal_value *root = marshal_get(doc, doc->root);
     if (root->kind != MARSHAL_DICT) {
         s = diag_fail_at(cx->d, root->offset, "expected a dict of function statistics, found a %s",
@@ -718,8 +721,6 @@ static enum p2p_status read_pstats(struct input *const *in, size_t n_in,
     cx.scratch = arena_new();
     imap_init(&cx.key_ids);
     imap_init(&cx.filenames);
-    imap_init(&cx.key_cache);
-    imap_init(&cx.text_cache);
     cx.text_budget = (size_t)64 << 20;
     for (size_t i = 0; i < n_in; i++)
         cx.text_budget += in[i]->len < SIZE_MAX / 64 ? 16 * in[i]->len : SIZE_MAX / 4;
@@ -746,8 +747,8 @@ static enum p2p_status read_pstats(struct input *const *in, size_t n_in,
     strbuf_fini(&cx.text);
     imap_fini(&cx.key_ids);
     imap_fini(&cx.filenames);
-    imap_fini(&cx.key_cache);
-    imap_fini(&cx.text_cache);
+    free(cx.key_cache);
+    free(cx.text_cache);
     free(cx.keys);
     free(cx.pfiles);
     free(cx.texts);

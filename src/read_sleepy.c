@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "imap.h"
 #include "pytext.h"
+#include "read_sleepy.h"
 
 /* An uncompressed member may not exceed 1 GiB, and a member over 1 MiB may not expand more
  * than 2000-fold: deflate, which Very Sleepy uses, cannot pass about 1032:1, so more than that
@@ -331,29 +332,44 @@ static enum p2p_status parse_callstacks(struct profile *p, const struct symtab *
     return status;
 }
 
-static enum p2p_status read_archive(zip_t *za, struct profile *p, struct diag *d)
+enum p2p_status sleepy_read_members(sleepy_member_fn get, void *ctx, struct profile **out,
+                                    struct diag *d)
 {
     struct symtab t = {arena_new(), {0}, NULL, 0, 0};
     struct strbuf text;
-    zip_uint64_t idx = 0;
     imap_init(&t.slot_of);
     strbuf_init(&text);
-    enum p2p_status status = find_member(za, "Symbols.txt", &idx, d);
-    if (status == P2P_OK)
-        status = read_member(za, idx, "Symbols.txt", &text, d);
+    struct profile *p = profile_new(PROF_RECIPE_SAMPLES, false);
+    ev_set(&p->ev, PEV_SAMPLES, 0);
+    enum p2p_status status = get(ctx, "Symbols.txt", &text, d);
     if (status == P2P_OK)
         status = parse_symbols(p, &t, "Symbols.txt", &text, d);
     strbuf_reset(&text);
     if (status == P2P_OK)
-        status = find_member(za, "Callstacks.txt", &idx, d);
-    if (status == P2P_OK)
-        status = read_member(za, idx, "Callstacks.txt", &text, d);
+        status = get(ctx, "Callstacks.txt", &text, d);
     if (status == P2P_OK)
         status = parse_callstacks(p, &t, "Callstacks.txt", &text, d);
     strbuf_fini(&text);
     free(t.funcs);
     imap_fini(&t.slot_of);
     arena_free(t.ids);
+    if (status != P2P_OK) {
+        profile_free(p);
+        p = NULL;
+    }
+    *out = p;
+    return status;
+}
+
+/* sleepy_member_fn over an open archive. */
+static enum p2p_status zip_member(void *ctx, const char *name, struct strbuf *out,
+                                  struct diag *d)
+{
+    zip_t *za = ctx;
+    zip_uint64_t idx = 0;
+    enum p2p_status status = find_member(za, name, &idx, d);
+    if (status == P2P_OK)
+        status = read_member(za, idx, name, out, d);
     return status;
 }
 
@@ -384,16 +400,9 @@ static enum p2p_status read_sleepy(struct input *const *in, size_t n_in,
     }
     zip_error_fini(&ze);
 
-    struct profile *p = profile_new(PROF_RECIPE_SAMPLES, false);
-    ev_set(&p->ev, PEV_SAMPLES, 0);
-    enum p2p_status status = read_archive(za, p, d);
+    enum p2p_status status = sleepy_read_members(zip_member, za, out, d);
     zip_discard(za); /* also frees src */
-    if (status != P2P_OK) {
-        profile_free(p);
-        return status;
-    }
-    *out = p;
-    return P2P_OK;
+    return status;
 }
 
 static bool head_has(const unsigned char *head, size_t n, const char *word)

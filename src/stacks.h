@@ -67,10 +67,37 @@ const char *stacks_basename(const char *s, size_t n, size_t *out_n);
 size_t stacks_func(struct stacks *s, const char *id, size_t id_n, const char *name, size_t name_n,
                    const char *module, size_t module_n);
 
+/* Stacks added on another thread, so that a reader parses the next lines while the profile
+ * grows: the reader calls stacks_pipe_begin / _frame / _end instead of stacks_begin /
+ * stacks_func + stacks_frame / stacks_end, and the operations are applied in the same order
+ * (the profile comes out the same). stacks_pipe_start returns NULL when no thread can be
+ * made: then add stacks directly. */
+struct stacks_pipe;
+/* Inputs of at least this many bytes go through a pipe (smaller ones are done before a
+ * thread would pay); tests lower it. */
+extern size_t stacks_pipe_min;
+struct stacks_pipe *stacks_pipe_start(struct stacks *s);
+void stacks_pipe_begin(struct stacks_pipe *q, double count);
+/* A frame whose function id is A + ":" + B (A alone if B is NULL), with its name and module
+ * (module_at SIZE_MAX for none) at the given places within that id. */
+void stacks_pipe_frame(struct stacks_pipe *q, const char *a, size_t a_n, const char *b,
+                       size_t b_n, size_t name_at, size_t name_n, size_t module_at,
+                       size_t module_n);
+/* Frame k of the stack before, again (same function; its call is looked up first where it
+ * was found then). */
+void stacks_pipe_same(struct stacks_pipe *q, size_t k);
+void stacks_pipe_end(struct stacks_pipe *q);
+/* Waits until every operation is applied; frees q. */
+void stacks_pipe_finish(struct stacks_pipe *q);
+
 /* Add one stack: stacks_begin, then each frame (a function index from stacks_func) in the
  * reader's order, then stacks_end. A stack without frames changes nothing. */
 void stacks_begin(struct stacks *s, double count);
 void stacks_frame(struct stacks *s, size_t func);
+/* stacks_frame for readers that remember the stacks before: hint is where the call from the
+ * frame before was found last time (checked, so any value is safe; SIZE_MAX for none).
+ * Returns where it is now, for the next hint (SIZE_MAX for the first frame). */
+size_t stacks_frame_hint(struct stacks *s, size_t func, size_t hint);
 void stacks_end(struct stacks *s);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__GNUC__)
 #define P2P_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -28,6 +29,9 @@ enum p2p_status {
     P2P_ERR_USAGE = 2, /* bad command line: exit 2 */
     P2P_ERR_IO = 3,    /* I/O or rendering failure: exit 3 */
 };
+
+/* Once, first thing in main: memory allocation settings (see util.c). */
+void util_init(void);
 
 /* Print "prof2png: out of memory" and abort. */
 P2P_NORETURN void util_oom(void);
@@ -79,18 +83,6 @@ bool parse_i64(const char *s, size_t n, int64_t *out) P2P_WUR;
 /* Decimal or scientific float; rejects nan/inf and values that overflow to infinity. */
 bool parse_double(const char *s, size_t n, double *out) P2P_WUR;
 
-/* FNV-1a, used by every hash table. */
-static inline uint64_t util_hash(const void *p, size_t n)
-{
-    const unsigned char *c = p;
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= c[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 static inline uint64_t util_hash_u64(uint64_t x)
 {
     x ^= x >> 33;
@@ -99,6 +91,26 @@ static inline uint64_t util_hash_u64(uint64_t x)
     x *= 0xc4ceb9fe1a85ec53ULL;
     x ^= x >> 33;
     return x;
+}
+
+/* Hash of n bytes for every hash table: eight bytes a step (names are long, and hashing
+ * them byte by byte was a fifth of reading a perf script), then util_hash_u64 to spread
+ * every input bit over the low bits the tables use. Each step is a bijection of the state,
+ * so strings of one length that differ in one word never collide. */
+static inline uint64_t util_hash(const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    for (; n >= 8; c += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, c, 8);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        w |= (uint64_t)c[i] << (8 * i);
+    return util_hash_u64(h ^ w);
 }
 
 #endif

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Replays the fuzz harnesses (tests/fuzz/) over every fixture and every kept crasher, with
+# Replays the fuzz harnesses (tests/fuzz/) over every fixture, seed and kept crasher, with
 # whatever sanitizers this build has: a reader must survive each input. No libFuzzer needed.
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}"
@@ -27,6 +27,10 @@ for fmt in axe callgrind collapse dtrace hprof json perf prof pstats sleepy sysp
     [ -d "$C/$fmt" ] && set -- "$@" "$C/$fmt"
     run "reader $fmt" "$B/replay_reader" --format="$fmt" "$@"
 done
+# The Very Sleepy member parsers below the ZIP layer (see tests/fuzz/fuzz_reader.c).
+set -- "$top_srcdir/tests/fuzz/seeds/sleepy-members"
+[ -d "$C/sleepy-members" ] && set -- "$@" "$C/sleepy-members"
+run "reader sleepy-members" "$B/replay_reader" --format=sleepy-members "$@"
 # The pipeline harness reads two option bytes first: give each fixture a few option sets.
 mkdir "$T/pipeline"
 i=0

@@ -385,3 +385,40 @@ void test_expect_ev(const struct prof_events *e, enum prof_event k, double want)
 {
     test_expect_ev_near(e, k, want, 0);
 }
+
+static void expect_same_str(const char *a, const char *b)
+{
+    if (!a || !b)
+        assert_true(a == b);
+    else
+        assert_string_equal(a, b);
+}
+
+static void expect_same_events(const struct prof_events *a, const struct prof_events *b)
+{
+    assert_int_equal(a->has, b->has);
+    for (int k = 0; k < PEV_COUNT; k++)
+        if (ev_has(a, (enum prof_event)k))
+            assert_memory_equal(&a->v[k], &b->v[k], sizeof(double));
+}
+
+void test_expect_same_profile(const struct profile *a, const struct profile *b)
+{
+    assert_int_equal(a->recipe, b->recipe);
+    assert_int_equal(a->n_funcs, b->n_funcs);
+    expect_same_events(&a->ev, &b->ev);
+    for (size_t i = 0; i < a->n_funcs; i++) {
+        const struct prof_func *f = &a->funcs[i], *g = &b->funcs[i];
+        assert_true(f->int_id == g->int_id);
+        expect_same_str(f->str_id, g->str_id);
+        expect_same_str(f->name, g->name);
+        expect_same_str(f->module, g->module);
+        expect_same_str(f->process, g->process);
+        expect_same_events(&f->ev, &g->ev);
+        assert_int_equal(f->n_calls, g->n_calls);
+        for (size_t c = 0; c < f->n_calls; c++) {
+            assert_int_equal(f->calls[c].callee, g->calls[c].callee);
+            expect_same_events(&f->calls[c].ev, &g->calls[c].ev);
+        }
+    }
+}

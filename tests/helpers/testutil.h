@@ -106,6 +106,9 @@ const struct prof_call *test_call_id(const struct profile *p, const char *caller
 const struct prof_call *test_call_int(const struct profile *p, int64_t caller, int64_t callee);
 /* How many calls the profile holds, over all functions. */
 size_t test_total_calls(const struct profile *p);
+/* a and b hold the same functions (ids, names, modules, events) in the same order, with the
+ * same calls (callees, events) in the same order, and the same totals: bit for bit. */
+void test_expect_same_profile(const struct profile *a, const struct profile *b);
 
 /* ---- events */
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -131,6 +132,145 @@ static void test_open_file(void **state)
     assert_null(in);
 }
 
+/* The one-pass search for '\r' and NUL, at every position around its 8-byte steps, against
+ * the obvious byte loop. */
+static void test_line_scan_positions(void **state)
+{
+    (void)state;
+    char buf[64];
+    for (size_t len = 1; len < 40; len++)
+        for (size_t at = 0; at < len; at++)
+            for (int kind = 0; kind < 2; kind++) {
+                memset(buf, 'x', len);
+                buf[at] = kind ? '\r' : '\0';
+                buf[len] = '\n';
+                struct input *in = input_new_buffer("t", buf, len + 1);
+                struct line_reader lr;
+                struct diag d;
+                diag_init(&d);
+                d.quiet = true;
+                lines_init(&lr, in);
+                const char *line;
+                size_t n;
+                int r = lines_next(&lr, &line, &n, &d);
+                if (kind) { /* a line break at `at` ("\r\n" when it is last) */
+                    assert_int_equal(r, 1);
+                    assert_int_equal(n, at);
+                    if (at + 1 < len) {
+                        assert_int_equal(lines_next(&lr, &line, &n, &d), 1);
+                        assert_int_equal(n, len - at - 1);
+                    }
+                    assert_int_equal(lines_next(&lr, &line, &n, &d), 0);
+                } else {
+                    assert_int_equal(r, -1);
+                    assert_int_equal(d.pos, 1);
+                }
+                input_free(in);
+            }
+    /* A NUL after a '\r' belongs to the next line. */
+    char *s = all_lines("ab\r\n", 4);
+    assert_string_equal(s, "ab|");
+    free(s);
+    struct input *in = input_new_buffer("t", "ab\r\0c\n", 6);
+    struct line_reader lr;
+    struct diag d;
+    diag_init(&d);
+    d.quiet = true;
+    lines_init(&lr, in);
+    const char *line;
+    size_t n;
+    assert_int_equal(lines_next(&lr, &line, &n, &d), 1);
+    assert_int_equal(n, 2);
+    assert_int_equal(lines_next(&lr, &line, &n, &d), -1);
+    assert_int_equal(d.pos, 2);
+    input_free(in);
+}
+
+static char *temp_file(size_t lines)
+{
+    char *path = xstrdup("/tmp/p2p-input-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    for (size_t i = 0; i < lines; i++)
+        fprintf(f, "line %zu of a mapped file, long enough to fill pages quickly\n", i);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+/* A mapped file larger than the window kept while reading: every line comes out right, and
+ * the start, given back to the kernel on the way, still reads the same afterwards. */
+static void test_big_mapped_file(void **state)
+{
+    (void)state;
+    size_t lines = 700000; /* about 45 MB */
+    char *path = temp_file(lines);
+    struct input *in = NULL;
+    struct diag d;
+    diag_init(&d);
+    assert_int_equal(input_open(path, &in, &d), P2P_OK);
+    struct line_reader lr;
+    lines_init(&lr, in);
+    const char *line;
+    size_t n, i = 0;
+    char want[128];
+    while (lines_next(&lr, &line, &n, &d) == 1) {
+        int w = snprintf(want, sizeof(want),
+                         "line %zu of a mapped file, long enough to fill pages quickly", i++);
+        assert_int_equal(n, (size_t)w);
+        assert_memory_equal(line, want, n);
+    }
+    assert_int_equal(i, lines);
+    assert_memory_equal(in->data, "line 0 of a mapped file", 23);
+    input_free(in);
+    unlink(path);
+    free(path);
+}
+
+/* Another process shortens the file while it is mapped: one line naming the file on stderr
+ * and exit status 3, not a crash. Run in a child, whose stderr is a pipe. */
+static void test_file_shrinks_while_read(void **state)
+{
+    (void)state;
+    char *path = temp_file(100000);
+    int pfd[2];
+    assert_int_equal(pipe(pfd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(pfd[1], STDERR_FILENO);
+        close(pfd[0]);
+        struct input *in = NULL;
+        struct diag d;
+        diag_init(&d);
+        if (input_open(path, &in, &d) != P2P_OK)
+            _exit(10);
+        if (truncate(path, 0) != 0)
+            _exit(11);
+        volatile unsigned char c = in->data[in->len / 2];
+        (void)c;
+        _exit(12); /* not reached: the read faults */
+    }
+    close(pfd[1]);
+    char msg[512] = "";
+    size_t got = 0;
+    ssize_t r;
+    while ((r = read(pfd[0], msg + got, sizeof(msg) - 1 - got)) > 0)
+        got += (size_t)r;
+    msg[got] = '\0';
+    close(pfd[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 3);
+    char want[512];
+    snprintf(want, sizeof(want), "prof2png: %s: the file shrank while it was being read\n", path);
+    assert_string_equal(msg, want);
+    unlink(path);
+    free(path);
+}
+
 static void test_cursor(void **state)
 {
     (void)state;
@@ -159,6 +299,9 @@ int main(void)
         cmocka_unit_test(test_line_ends), cmocka_unit_test(test_nul_is_an_error),
         cmocka_unit_test(test_bom),       cmocka_unit_test(test_open_file),
         cmocka_unit_test(test_cursor),
+        cmocka_unit_test(test_line_scan_positions),
+        cmocka_unit_test(test_big_mapped_file),
+        cmocka_unit_test(test_file_shrinks_while_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "reader.h"
+#include "stacks.h"
 #include "testutil.h"
 
 static void test_registered(void **state)
@@ -100,6 +101,41 @@ static void test_counting(void **state)
     test_expect_ev(&test_call(p, "b", "c")->ev, PEV_SAMPLES2, 5);
     test_expect_ev(&test_call(p, "b", "a")->ev, PEV_SAMPLES2, 1);
     assert_null(test_call_maybe(p, "c", "b"));
+    profile_free(p);
+}
+
+/* Sorted lines share their first frames; a frame that only starts like the one before
+ * ("b" / "bx", "c" / "cd"), or one that moves, is a different frame. */
+static void test_repeated_prefixes(void **state)
+{
+    (void)state;
+    struct profile *p = test_read_ok("collapse",
+                                     "a;b;c 2\n"
+                                     "a;b;cd 3\n"
+                                     "a;b 1\n"
+                                     "a;bx;c 1\n"
+                                     "a;b;c;d 4\n"
+                                     "a;b;c 1\n"
+                                     "ab;c 1\n",
+                                     NULL);
+    assert_int_equal(p->n_funcs, 7);
+    test_expect_ev(&test_fn(p, "a")->ev, PEV_TOTAL_SAMPLES, 12);
+    test_expect_ev(&test_fn(p, "b")->ev, PEV_TOTAL_SAMPLES, 11);
+    test_expect_ev(&test_fn(p, "b")->ev, PEV_SAMPLES, 1);
+    test_expect_ev(&test_fn(p, "c")->ev, PEV_SAMPLES, 5);
+    test_expect_ev(&test_fn(p, "c")->ev, PEV_TOTAL_SAMPLES, 9);
+    test_expect_ev(&test_fn(p, "cd")->ev, PEV_SAMPLES, 3);
+    test_expect_ev(&test_fn(p, "bx")->ev, PEV_TOTAL_SAMPLES, 1);
+    test_expect_ev(&test_fn(p, "d")->ev, PEV_SAMPLES, 4);
+    test_expect_ev(&test_fn(p, "ab")->ev, PEV_TOTAL_SAMPLES, 1);
+    test_expect_ev(&test_call(p, "a", "b")->ev, PEV_SAMPLES2, 11);
+    test_expect_ev(&test_call(p, "b", "c")->ev, PEV_SAMPLES2, 7);
+    test_expect_ev(&test_call(p, "b", "cd")->ev, PEV_SAMPLES2, 3);
+    test_expect_ev(&test_call(p, "a", "bx")->ev, PEV_SAMPLES2, 1);
+    test_expect_ev(&test_call(p, "bx", "c")->ev, PEV_SAMPLES2, 1);
+    test_expect_ev(&test_call(p, "c", "d")->ev, PEV_SAMPLES2, 4);
+    test_expect_ev(&test_call(p, "ab", "c")->ev, PEV_SAMPLES2, 1);
+    assert_null(test_call_maybe(p, "a", "c"));
     profile_free(p);
 }
 
@@ -199,14 +235,55 @@ static void test_sniff(void **state)
     assert_int_equal(test_sniff_str("collapse", "  m`f\n  1\n"), 0);
 }
 
+/* Big inputs are parsed while another thread adds the stacks: the profile must be the same
+ * as when adding them directly, and an error half way must stop both cleanly. */
+static void test_pipelined(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"tests/fixtures/collapse/perf.collapse", "tests/fixtures/collapse/pyspy.collapse"};
+    size_t saved = stacks_pipe_min;
+    for (size_t i = 0; i < 2; i++) {
+        stacks_pipe_min = SIZE_MAX;
+        struct profile *direct = test_read_file("collapse", files[i]);
+        stacks_pipe_min = 0;
+        struct profile *piped = test_read_file("collapse", files[i]);
+        stacks_pipe_min = saved;
+        test_expect_same_profile(direct, piped);
+        profile_free(direct);
+        profile_free(piped);
+    }
+    /* Many batches, and a frame longer than a batch. */
+    struct strbuf b;
+    strbuf_init(&b);
+    for (int e = 0; e < 30000; e++)
+        strbuf_addf(&b, "w;f%d;g%d;h%d (x.c:%d);i %d\n", e / 1000, e / 100, e / 7, e % 3, e % 9 + 1);
+    strbuf_add(&b, "w;", 2);
+    for (int k = 0; k < (3 << 20) / 8; k++)
+        strbuf_add(&b, "longname", 8);
+    strbuf_add(&b, " 1\n", 3);
+    stacks_pipe_min = SIZE_MAX;
+    struct profile *direct = test_read_buf_ok("collapse", "big", b.s, b.len, NULL, NULL);
+    stacks_pipe_min = 0;
+    struct profile *piped = test_read_buf_ok("collapse", "big", b.s, b.len, NULL, NULL);
+    test_expect_same_profile(direct, piped);
+    profile_free(direct);
+    profile_free(piped);
+    strbuf_fini(&b);
+    test_read_fails("collapse",
+                    "a;b 1\na;b;c 2\nno count here\na 1\n",
+                    3, NULL);
+    stacks_pipe_min = saved;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pipelined),
         cmocka_unit_test(test_registered),    cmocka_unit_test(test_fixture_perf),
         cmocka_unit_test(test_fixture_pyspy), cmocka_unit_test(test_counting),
         cmocka_unit_test(test_frames),        cmocka_unit_test(test_blank_and_empty),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_multi),
-        cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_sniff),         cmocka_unit_test(test_repeated_prefixes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "reader.h"
+#include "stacks.h"
 #include "testutil.h"
 
 static void test_registered(void **state)
@@ -274,9 +275,56 @@ static void test_sniff(void **state)
                      0); /* no -g */
 }
 
+/* Big inputs are parsed while another thread adds the stacks: the profile must be the same
+ * as when adding them directly, and an error half way must stop both cleanly. */
+static void test_pipelined(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"tests/fixtures/perf/c.perf", "tests/fixtures/perf/cxx.perf"};
+    size_t saved = stacks_pipe_min;
+    for (size_t i = 0; i < 2; i++) {
+        stacks_pipe_min = SIZE_MAX;
+        struct profile *direct = test_read_file("perf", files[i]);
+        stacks_pipe_min = 0;
+        struct profile *piped = test_read_file("perf", files[i]);
+        stacks_pipe_min = saved;
+        test_expect_same_profile(direct, piped);
+        profile_free(direct);
+        profile_free(piped);
+    }
+    /* Many batches, and a name longer than a batch. */
+    struct strbuf b;
+    strbuf_init(&b);
+    for (int e = 0; e < 30000; e++) {
+        strbuf_addf(&b, "w 1 %d.0: 1 cpu-clock:\n", e);
+        for (int k = 0; k < 4; k++)
+            strbuf_addf(&b, "\t %x f%d_%d+0x%x (/lib/m%d.so)\n", 4096 + k, (e * 7 + k) % 97, k,
+                        e % 5, k % 3);
+        strbuf_addc(&b, '\n');
+    }
+    strbuf_add(&b, "w 1 1.0: 1 cpu-clock:\n\t 1 ", 26);
+    for (int k = 0; k < (3 << 20) / 8; k++)
+        strbuf_add(&b, "longname", 8);
+    strbuf_add(&b, " (/bin/w)\n\n", 11);
+    stacks_pipe_min = SIZE_MAX;
+    struct profile *direct = test_read_buf_ok("perf", "big", b.s, b.len, NULL, NULL);
+    stacks_pipe_min = 0;
+    struct profile *piped = test_read_buf_ok("perf", "big", b.s, b.len, NULL, NULL);
+    test_expect_same_profile(direct, piped);
+    profile_free(direct);
+    profile_free(piped);
+    strbuf_fini(&b);
+    test_read_fails("perf",
+                    "w 1 1.0: 1 cpu-clock:\n\t 1 main+0x1 (/bin/w)\n\n"
+                    "w 1 1.0: 1 cpu-clock:\n\t 1 main+0x1 (/bin/w)\n\tjunk\n\n",
+                    6, NULL);
+    stacks_pipe_min = saved;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pipelined),
         cmocka_unit_test(test_registered),  cmocka_unit_test(test_fixture_c),
         cmocka_unit_test(test_fixture_cxx), cmocka_unit_test(test_frame_shapes),
         cmocka_unit_test(test_counting),    cmocka_unit_test(test_blank_lines),

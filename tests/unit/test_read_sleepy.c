@@ -15,6 +15,7 @@
 #include <zip.h>
 #include <cmocka.h>
 
+#include "read_sleepy.h"
 #include "reader.h"
 #include "testutil.h"
 
@@ -374,6 +375,11 @@ static void test_members(void **state)
     zip = make_zip(only_syms, 2, &len);
     buf_fails(zip, len, "the archive has no Callstacks.txt member");
     free(zip);
+    /* Symbols.txt is parsed before Callstacks.txt is looked for, as in gprof2dot. */
+    struct member bad_syms[] = {{"Symbols.txt", "sym0 \"\xff\" \"b\" \"c\" 1\n", false}};
+    zip = make_zip(bad_syms, 1, &len);
+    buf_fails(zip, len, "Symbols.txt:1: invalid UTF-8");
+    free(zip);
 
     /* Repeated names, made by renaming members in the bytes: the first name that matches
      * ignoring case decides, and of the entries with exactly that name the last is read
@@ -455,6 +461,54 @@ static void test_size_limits(void **state)
     free(zip);
 }
 
+/* The member parsers below the ZIP layer (also the "sleepy-members" fuzz target): members are
+ * asked for one at a time, Symbols.txt first, and the first error stops the reading. */
+struct fake_members {
+    const char *text[2]; /* Symbols.txt, Callstacks.txt; NULL: no such member */
+    int asked;
+};
+
+static enum p2p_status fake_member(void *ctx, const char *name, struct strbuf *out,
+                                   struct diag *d)
+{
+    struct fake_members *f = ctx;
+    int i = f->asked++;
+    assert_true(i < 2);
+    assert_string_equal(name, i == 0 ? "Symbols.txt" : "Callstacks.txt");
+    assert_int_equal(out->len, 0);
+    if (!f->text[i])
+        return diag_fail(d, 0, "no %s here", name);
+    strbuf_adds(out, f->text[i]);
+    return P2P_OK;
+}
+
+static void test_read_members(void **state)
+{
+    (void)state;
+    struct profile *p;
+    struct diag d;
+    struct fake_members ok = {{SYMBOLS, "2 sym2 sym1\n"}, 0};
+    diag_init(&d);
+    assert_int_equal(sleepy_read_members(fake_member, &ok, &p, &d), P2P_OK);
+    assert_int_equal(ok.asked, 2);
+    test_expect_ev(&test_call_id(p, "app:work", "lib:leaf")->ev, PEV_SAMPLES2, 2);
+    profile_free(p);
+
+    struct fake_members bad_syms = {{"sym0 \"\xff\" \"b\" \"c\" 1\n", NULL}, 0};
+    diag_init(&d);
+    assert_int_equal(sleepy_read_members(fake_member, &bad_syms, &p, &d), P2P_ERR_PARSE);
+    assert_null(p);
+    assert_int_equal(bad_syms.asked, 1);
+    assert_string_equal(d.msg, "Symbols.txt:1: invalid UTF-8");
+
+    struct fake_members no_stacks = {{SYMBOLS, NULL}, 0};
+    diag_init(&d);
+    assert_int_equal(sleepy_read_members(fake_member, &no_stacks, &p, &d), P2P_ERR_PARSE);
+    assert_null(p);
+    assert_int_equal(no_stacks.asked, 2);
+    assert_string_equal(d.msg, "no Callstacks.txt here");
+}
+
 static void test_usage(void **state)
 {
     (void)state;
@@ -480,6 +534,7 @@ int main(void)
         cmocka_unit_test(test_members),
         cmocka_unit_test(test_bad_archives),
         cmocka_unit_test(test_size_limits),
+        cmocka_unit_test(test_read_members),
         cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

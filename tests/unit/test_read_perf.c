@@ -282,16 +282,8 @@ static void test_pipelined(void **state)
     (void)state;
     static const char *const files[] = {"tests/fixtures/perf/c.perf", "tests/fixtures/perf/cxx.perf"};
     size_t saved = stacks_pipe_min;
-    for (size_t i = 0; i < 2; i++) {
-        stacks_pipe_min = SIZE_MAX;
-        struct profile *direct = test_read_file("perf", files[i]);
-        stacks_pipe_min = 0;
-        struct profile *piped = test_read_file("perf", files[i]);
-        stacks_pipe_min = saved;
-        test_expect_same_profile(direct, piped);
-        profile_free(direct);
-        profile_free(piped);
-    }
+    for (size_t i = 0; i < 2; i++)
+        test_expect_piped_same("perf", files[i], NULL, 0);
     /* Many batches, and a name longer than a batch. */
     struct strbuf b;
     strbuf_init(&b);
@@ -306,14 +298,9 @@ static void test_pipelined(void **state)
     for (int k = 0; k < (3 << 20) / 8; k++)
         strbuf_add(&b, "longname", 8);
     strbuf_add(&b, " (/bin/w)\n\n", 11);
-    stacks_pipe_min = SIZE_MAX;
-    struct profile *direct = test_read_buf_ok("perf", "big", b.s, b.len, NULL, NULL);
-    stacks_pipe_min = 0;
-    struct profile *piped = test_read_buf_ok("perf", "big", b.s, b.len, NULL, NULL);
-    test_expect_same_profile(direct, piped);
-    profile_free(direct);
-    profile_free(piped);
+    test_expect_piped_same("perf", NULL, b.s, b.len);
     strbuf_fini(&b);
+    stacks_pipe_min = 0; /* the error half way, on the pipe */
     test_read_fails("perf",
                     "w 1 1.0: 1 cpu-clock:\n\t 1 main+0x1 (/bin/w)\n\n"
                     "w 1 1.0: 1 cpu-clock:\n\t 1 main+0x1 (/bin/w)\n\tjunk\n\n",

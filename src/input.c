@@ -22,6 +22,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "progress.h"
+
 static void unmap(struct input *in);
 
 /* ------------------------------------------------------------------ SIGBUS guard */
@@ -149,8 +151,10 @@ static enum p2p_status read_fd(int fd, size_t size_hint, struct input *in, struc
     struct strbuf b;
     strbuf_init(&b);
     strbuf_add(&b, "", 0);
-    if (size_hint)
+    if (size_hint) {
         util_grow((void **)&b.s, &b.cap, size_hint + 65536 + 1, 1);
+        progress_total(size_hint);
+    }
     for (;;) {
         if (b.cap - b.len < 65536)
             util_grow((void **)&b.s, &b.cap, b.len + 65536 + 1, 1);
@@ -166,6 +170,7 @@ static enum p2p_status read_fd(int fd, size_t size_hint, struct input *in, struc
         if (r == 0)
             break;
         b.len += (size_t)r;
+        progress_update(b.len);
     }
     in->len = b.len;
     in->owned_ = (unsigned char *)strbuf_detach(&b);
@@ -275,11 +280,15 @@ void lines_init(struct line_reader *lr, const struct input *in)
     lr->pos = 0;
     lr->lineno = 0;
     lr->kept = 0;
+    lr->counted = 0;
+    lr->mark = 0;
 }
 
 /* Pages of a mapped input are given back once the lines are this far behind. */
 #define DROP_STEP ((size_t)16 << 20)
 #define DROP_KEEP ((size_t)1 << 20)
+/* Distance between two checkpoints of the line reader (progress report, page check). */
+#define MARK_STEP ((size_t)1 << 20)
 
 /* Let the kernel take back the mapped pages wholly inside [from, to) of the data. */
 static void drop_pages(const struct input *in, size_t from, size_t to)
@@ -358,15 +367,30 @@ int lines_peek(const struct line_reader *lr, const char **line, size_t *len)
     return 1;
 }
 
-int lines_next(struct line_reader *lr, const char **line, size_t *len, struct diag *d)
+/* Every MARK_STEP bytes and at the end: report the bytes passed to the progress line and
+ * give back mapped pages well behind. Out of line, so the per-line path stays one compare. */
+static void checkpoint(struct line_reader *lr)
 {
     const struct input *in = lr->in;
-    if (lr->pos >= in->len)
-        return 0;
+    if (lr->pos > lr->counted) {
+        progress_advance(lr->pos - lr->counted);
+        lr->counted = lr->pos;
+    }
     if (in->map_ && lr->pos - lr->kept >= DROP_STEP) {
         drop_pages(in, lr->kept, lr->pos - DROP_KEEP);
         lr->kept = lr->pos - DROP_KEEP;
     }
+    /* Never past the end, so the last bytes are reported when the end is reached. */
+    lr->mark = in->len - lr->pos > MARK_STEP ? lr->pos + MARK_STEP : in->len;
+}
+
+int lines_next(struct line_reader *lr, const char **line, size_t *len, struct diag *d)
+{
+    const struct input *in = lr->in;
+    if (lr->pos >= lr->mark)
+        checkpoint(lr);
+    if (lr->pos >= in->len)
+        return 0;
     size_t term;
     bool nul;
     const unsigned char *p = in->data + lr->pos;

@@ -41,12 +41,15 @@ struct input *input_new_buffer(const char *name, const void *data, size_t len);
 void input_free(struct input *in);
 
 /* Line-by-line iteration. Lines end at "\n", "\r\n" or a lone "\r"; the terminator is not
- * part of the line. */
+ * part of the line. Every megabyte, and at the end, the bytes passed are added to the
+ * progress line's open stage (progress_advance). */
 struct line_reader {
     const struct input *in;
     size_t pos;
     uint64_t lineno; /* number of the line last returned (1-based) */
     size_t kept;     /* private: pages before this offset may have been given back */
+    size_t counted;  /* private: bytes already reported to the progress line */
+    size_t mark;     /* private: offset of the next report and page check */
 };
 
 void lines_init(struct line_reader *lr, const struct input *in);

@@ -279,6 +279,16 @@ void progress_update(uint64_t done)
     atomic_store_explicit(&done_bytes, done, memory_order_relaxed);
 }
 
+void progress_advance(uint64_t bytes)
+{
+    atomic_fetch_add_explicit(&done_bytes, bytes, memory_order_relaxed);
+}
+
+uint64_t progress_done(void)
+{
+    return atomic_load_explicit(&done_bytes, memory_order_relaxed);
+}
+
 void progress_end(void)
 {
     if (!P.enabled)

@@ -29,6 +29,13 @@ void progress_total(uint64_t total);
  * or every read() of the input. Ignored when no stage is open. */
 void progress_update(uint64_t done);
 
+/* Add to the bytes done of the open stage (for readers that see one input of several, or
+ * a piece at a time). An atomic addition: call it per megabyte, not per line. */
+void progress_advance(uint64_t bytes);
+
+/* Bytes done so far in the stage (counted whether or not progress is shown). */
+uint64_t progress_done(void);
+
 /* End the open stage and clear its line if one is shown. */
 void progress_end(void);
 

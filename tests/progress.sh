@@ -75,6 +75,17 @@ P2P_PROGRESS_DELAY=0 on_tty "$T/tty-error" "$T/nosuch.prof"
 check "an error after a stage: one clean line" test "$(final_text "$T/tty-error")" = \
     "prof2png: $T/nosuch.prof: cannot open: No such file or directory"
 
+# bytes read so far: standard input from a FIFO that stalls after 200 000 lines (> 1 MB)
+mkfifo "$T/fifo"
+awk 'BEGIN { for (i = 0; i < 200000; i++) print "main;f" (i % 7) " 1" }' >"$T/a.folded"
+(cat "$T/a.folded"; sleep 1; cat "$T/a.folded") >"$T/fifo" &
+P2P_PROGRESS_DELAY=0 script -qec "$VALGRIND_RUN '$PROF2PNG' -f collapse -o '$T/fifo.svg' - <'$T/fifo'" \
+    /dev/null >"$T/tty-fifo" 2>&1
+wait
+check "reading stage shows the bytes read" \
+    grep -q "prof2png: reading standard input: [0-9.]* MB ([0-9]* s)" "$T/tty-fifo"
+check "then the whole input parsed" grep -q '</svg>' "$T/fifo.svg"
+
 # ---- never with -q, never when stderr is not a terminal, never for a short stage
 P2P_PROGRESS_DELAY=0 on_tty "$T/tty-q" -q "$PROF" -o "$T/out3.svg"
 check "-q: no progress" test ! -s "$T/tty-q"

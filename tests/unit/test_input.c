@@ -1,5 +1,5 @@
 /* Inputs: line splitting (\n, \r\n, lone \r), NUL bytes, byte-order marks, files, the
- * binary cursor. */
+ * binary cursor, the bytes reported to the progress line. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "input.h"
+#include "progress.h"
 #include "testutil.h"
 
 static char *all_lines(const void *data, size_t len)
@@ -228,6 +229,57 @@ static void test_big_mapped_file(void **state)
     free(path);
 }
 
+/* The line reader reports the bytes it has passed to the progress stage: never ahead of the
+ * lines returned, at most a megabyte (plus the line) behind, and all of them at the end,
+ * exactly once. Lines of varying length end with \n or \r\n so that checkpoints fall
+ * inside lines and terminators. */
+static void test_progress_bytes(void **state)
+{
+    (void)state;
+    struct strbuf b;
+    strbuf_init(&b);
+    for (size_t i = 0; b.len < ((size_t)5 << 20) + 12345; i++) {
+        for (size_t k = 0; k < i % 97; k++)
+            strbuf_addc(&b, 'a' + (char)(k % 26));
+        strbuf_add(&b, i % 3 ? "\n" : "\r\n", i % 3 ? 1 : 2);
+    }
+    strbuf_add(&b, "last line, no terminator", 24);
+    struct input *in = input_new_buffer("t", b.s, b.len);
+    struct line_reader lr;
+    struct diag d;
+    diag_init(&d);
+    progress_stage("test", in->len);
+    lines_init(&lr, in);
+    const char *line;
+    size_t n, lines = 0;
+    uint64_t seen_below = 0;
+    while (lines_next(&lr, &line, &n, &d) == 1) {
+        uint64_t done = progress_done();
+        assert_true(done <= lr.pos);
+        assert_true(lr.pos - done < ((uint64_t)1 << 20) + n + 2);
+        seen_below += done < lr.pos;
+        lines++;
+    }
+    assert_true(lines > 100000);
+    assert_true(seen_below > 0); /* reported in steps, not per line */
+    assert_int_equal(progress_done(), in->len);
+    assert_int_equal(lines_next(&lr, &line, &n, &d), 0);
+    assert_int_equal(progress_done(), in->len);
+    progress_end();
+
+    /* A new stage starts from zero; an empty input reports nothing. */
+    progress_stage("empty", 0);
+    assert_int_equal(progress_done(), 0);
+    struct input *empty = input_new_buffer("e", "", 0);
+    lines_init(&lr, empty);
+    assert_int_equal(lines_next(&lr, &line, &n, &d), 0);
+    assert_int_equal(progress_done(), 0);
+    progress_end();
+    input_free(empty);
+    input_free(in);
+    strbuf_fini(&b);
+}
+
 /* Another process shortens the file while it is mapped: one line naming the file on stderr
  * and exit status 3, not a crash. Run in a child, whose stderr is a pipe. */
 static void test_file_shrinks_while_read(void **state)
@@ -301,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_cursor),
         cmocka_unit_test(test_line_scan_positions),
         cmocka_unit_test(test_big_mapped_file),
+        cmocka_unit_test(test_progress_bytes),
         cmocka_unit_test(test_file_shrinks_while_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,21 +36,6 @@ static bool parse_located(const char *f, size_t n, size_t *func_n, const char **
     return true;
 }
 
-/* The function of one frame: FILE:FUNC for located frames (so a function's lines merge),
- * else the frame text itself, without a module. */
-static size_t frame_func(struct stacks *s, const char *f, size_t n)
-{
-    size_t func_n, file_n;
-    const char *file;
-    if (!parse_located(f, n, &func_n, &file, &file_n))
-        return stacks_func(s, f, n, f, n, NULL, 0);
-    strbuf_reset(&s->scratch);
-    strbuf_add(&s->scratch, file, file_n);
-    strbuf_addc(&s->scratch, ':');
-    strbuf_add(&s->scratch, f, func_n);
-    return stacks_func(s, s->scratch.s, s->scratch.len, f, func_n, file, file_n);
-}
-
 static bool is_blank(const char *l, size_t n)
 {
     return span_strip_ascii((struct span){l, n}).n == 0;
@@ -68,23 +53,20 @@ static bool split_line(const char *l, size_t n, size_t *stack_n, int64_t *count)
     return parse_i64(c.s, c.n, count);
 }
 
-/* The frames of a stack: where each ends in its line, its function, and where its call was
- * found (these two only when adding stacks directly; on a pipe, its other end keeps them).
- * Folded files are usually sorted, so a line mostly repeats the frames that begin the line
- * before: those are taken from here instead of being parsed and looked up again. */
+/* Where the frames of a stack end in its line. Folded files are usually sorted, so a line
+ * mostly repeats the frames that begin the line before: those are sent as "the same frame
+ * again" instead of being parsed and looked up again. */
 struct frames {
     const char *line;
     size_t len; /* of the stack part */
-    struct frame_seen {
-        size_t end, func, call;
-    } *f;
+    size_t *end;
     size_t n, cap;
 };
 
-static void frames_push(struct frames *fr, size_t end, size_t func, size_t call)
+static void frames_push(struct frames *fr, size_t end)
 {
-    UTIL_GROW(fr->f, fr->cap, fr->n + 1);
-    fr->f[fr->n++] = (struct frame_seen){end, func, call};
+    UTIL_GROW(fr->end, fr->cap, fr->n + 1);
+    fr->end[fr->n++] = end;
 }
 
 /* Length of the common start of a[0..n) and b[0..n). */
@@ -103,15 +85,16 @@ static size_t common_prefix(const char *a, const char *b, size_t n)
     return i;
 }
 
-/* Frame [f, f + n) on the pipe: as frame_func names it. */
-static void pipe_frame(struct stacks_pipe *q, const char *f, size_t n)
+/* Frame [f, f + n): FILE:FUNC, with module FILE, for located frames (so a function's lines
+ * merge), else the frame text itself, without a module. */
+static void send_frame(struct stacks_sink *k, const char *f, size_t n)
 {
     size_t func_n, file_n;
     const char *file;
     if (!parse_located(f, n, &func_n, &file, &file_n))
-        stacks_pipe_frame(q, f, n, NULL, 0, 0, n, SIZE_MAX, 0);
+        stacks_sink_frame(k, f, n, NULL, 0, 0, n, SIZE_MAX, 0);
     else
-        stacks_pipe_frame(q, file, file_n, f, func_n, file_n + 1, func_n, 0, file_n);
+        stacks_sink_frame(k, file, file_n, f, func_n, file_n + 1, func_n, 0, file_n);
 }
 
 static enum p2p_status read_one(struct stacks *s, const struct input *in, struct diag *d)
@@ -123,8 +106,7 @@ static enum p2p_status read_one(struct stacks *s, const struct input *in, struct
     enum p2p_status st = P2P_OK;
     struct frames fr[2] = {{0}, {0}};
     struct frames *prev = &fr[0], *cur = &fr[1];
-    /* A big input is parsed here while another thread adds the stacks. */
-    struct stacks_pipe *q = in->len >= stacks_pipe_min ? stacks_pipe_start(s) : NULL;
+    struct stacks_sink *k = stacks_sink_open(s, in->len);
     lines_init(&lr, in);
     while ((r = lines_next(&lr, &l, &n, d)) > 0) {
         size_t stack_n;
@@ -136,11 +118,8 @@ static enum p2p_status read_one(struct stacks *s, const struct input *in, struct
             st = diag_fail(d, lr.lineno, "expected \"FRAME;FRAME;... COUNT\"");
             break;
         }
-        if (q)
-            stacks_pipe_begin(q, (double)count);
-        else
-            stacks_begin(s, (double)count);
-        /* Frame k is the same as the line before's when both end at the same place and
+        stacks_sink_begin(k, (double)count);
+        /* Frame i is the same as the line before's when both end at the same place and
          * everything up to there is equal. */
         size_t same = prev->n ? common_prefix(l, prev->line, stack_n < prev->len ? stack_n
                                                                                 : prev->len)
@@ -150,44 +129,29 @@ static enum p2p_status read_one(struct stacks *s, const struct input *in, struct
         cur->n = 0;
         const char *f = l, *end = l + stack_n;
         for (;;) {
-            size_t k = cur->n, at, func = SIZE_MAX, call = SIZE_MAX;
+            size_t i = cur->n, at;
             /* A frame of the line before that ends within the common start, where this line
-             * has a ';' or ends too, is this line's frame k: no ';' inside it either. */
-            if (k < prev->n && (at = prev->f[k].end) <= same &&
-                (at == stack_n || l[at] == ';')) {
-                if (q) {
-                    stacks_pipe_same(q, k);
-                } else {
-                    func = prev->f[k].func;
-                    call = stacks_frame_hint(s, func, prev->f[k].call);
-                }
+             * has a ';' or ends too, is this line's frame i: no ';' inside it either. */
+            if (i < prev->n && (at = prev->end[i]) <= same && (at == stack_n || l[at] == ';')) {
+                stacks_sink_same(k, i);
             } else {
                 const char *semi = memchr(f, ';', (size_t)(end - f));
                 at = (size_t)((semi ? semi : end) - l);
-                if (q) {
-                    pipe_frame(q, f, at - (size_t)(f - l));
-                } else {
-                    func = frame_func(s, f, at - (size_t)(f - l));
-                    call = stacks_frame_hint(s, func, SIZE_MAX);
-                }
+                send_frame(k, f, at - (size_t)(f - l));
             }
-            frames_push(cur, at, func, call);
+            frames_push(cur, at);
             if (at == stack_n)
                 break;
             f = l + at + 1;
         }
-        if (q)
-            stacks_pipe_end(q);
-        else
-            stacks_end(s);
+        stacks_sink_end(k);
         struct frames *t = prev;
         prev = cur;
         cur = t;
     }
-    if (q)
-        stacks_pipe_finish(q);
-    free(fr[0].f);
-    free(fr[1].f);
+    stacks_sink_close(k);
+    free(fr[0].end);
+    free(fr[1].end);
     if (st == P2P_OK && r < 0)
         st = P2P_ERR_PARSE;
     return st;

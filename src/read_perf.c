@@ -88,8 +88,7 @@ static enum p2p_status read_one(struct stacks *s, const struct input *in, struct
     int r;
     bool in_event = false; /* a header was read; frames follow */
     enum p2p_status st = P2P_OK;
-    /* A big input is parsed here while another thread adds the stacks. */
-    struct stacks_pipe *q = in->len >= stacks_pipe_min ? stacks_pipe_start(s) : NULL;
+    struct stacks_sink *k = stacks_sink_open(s, in->len);
     lines_init(&lr, in);
     while ((r = lines_next(&lr, &l, &n, d)) > 0) {
         if (n > 0 && l[0] == '#')
@@ -99,18 +98,12 @@ static enum p2p_status read_one(struct stacks *s, const struct input *in, struct
              * lines carry nothing, so skip them. */
             if (n > 0) {
                 in_event = true;
-                if (q)
-                    stacks_pipe_begin(q, 1);
-                else
-                    stacks_begin(s, 1);
+                stacks_sink_begin(k, 1);
             }
             continue;
         }
         if (n == 0) {
-            if (q)
-                stacks_pipe_end(q);
-            else
-                stacks_end(s);
+            stacks_sink_end(k);
             in_event = false;
             continue;
         }
@@ -121,31 +114,19 @@ static enum p2p_status read_one(struct stacks *s, const struct input *in, struct
                            "(perf script output of perf record -g)");
             break;
         }
-        const char *name, *mod;
+        /* The function's id is NAME:MODULE; its module is the module's base name. */
+        const char *name;
         size_t name_n, mod_n;
         frame_name(&fr, &name, &name_n);
-        mod = stacks_basename(fr.mod, fr.mod_n, &mod_n);
-        if (q) {
-            stacks_pipe_frame(q, name, name_n, fr.mod, fr.mod_n, 0, name_n,
-                              name_n + 1 + fr.mod_n - mod_n, mod_n);
-            continue;
-        }
-        strbuf_reset(&s->scratch);
-        strbuf_add(&s->scratch, name, name_n);
-        strbuf_addc(&s->scratch, ':');
-        strbuf_add(&s->scratch, fr.mod, fr.mod_n);
-        stacks_frame(s, stacks_func(s, s->scratch.s, s->scratch.len, name, name_n, mod, mod_n));
+        stacks_basename(fr.mod, fr.mod_n, &mod_n);
+        stacks_sink_frame(k, name, name_n, fr.mod, fr.mod_n, 0, name_n,
+                          name_n + 1 + fr.mod_n - mod_n, mod_n);
     }
     if (r < 0)
         st = P2P_ERR_PARSE;
-    if (st == P2P_OK && in_event) {
-        if (q)
-            stacks_pipe_end(q);
-        else
-            stacks_end(s);
-    }
-    if (q)
-        stacks_pipe_finish(q);
+    if (st == P2P_OK && in_event)
+        stacks_sink_end(k);
+    stacks_sink_close(k);
     return st;
 }
 

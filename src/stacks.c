@@ -167,204 +167,229 @@ void stacks_end(struct stacks *s)
     s->n_frames = 0;
 }
 
-/* ------------------------------------------------------------------ pipelined stacks */
+/* ------------------------------------------------------------------ stack sinks */
 
-/* Operations travel in batches: the reader fills one while the other thread applies the
- * ones before. A frame's id is copied into the batch (the input's pages may be given back
- * by the time it is applied). Hashing ids is left to the other thread: reading lines and
+/* Operations travel in batches: on a thread, the reader fills one while the other thread
+ * applies the ones before; inline, each operation is applied as soon as it is made. A
+ * frame's id is copied into the batch (the input's pages may be given back by the time it
+ * is applied). Hashing ids is left to the applying side: on a thread, reading lines and
  * splitting frames is the larger half of the work already. */
-size_t stacks_pipe_min = (size_t)4 << 20;
+size_t stacks_thread_min = (size_t)4 << 20;
 
-#define PIPE_BATCHES 3
-#define PIPE_OPS 8192
-#define PIPE_BYTES ((size_t)1 << 20)
+#define SINK_BATCHES 3
+#define SINK_OPS 8192
+#define SINK_BYTES ((size_t)1 << 20)
 
-enum pipe_op_kind { OP_BEGIN, OP_FRAME, OP_SAME, OP_END, OP_STOP };
+enum sink_op_kind { OP_BEGIN, OP_FRAME, OP_SAME, OP_END, OP_STOP };
 
-struct pipe_op {
-    enum pipe_op_kind kind;
-    double count;     /* OP_BEGIN */
-    size_t at, n;     /* OP_FRAME: the id is bytes[at, at + n); OP_SAME: the frame number */
+struct sink_op {
+    enum sink_op_kind kind;
+    double count; /* OP_BEGIN */
+    size_t at, n; /* OP_FRAME: the id is bytes[at, at + n); OP_SAME: the frame number */
     size_t name_at, name_n, module_at, module_n; /* within the id; module_at SIZE_MAX: none */
 };
 
-struct pipe_batch {
-    struct pipe_op ops[PIPE_OPS];
-    size_t n_ops;
+struct sink_batch {
+    struct sink_op *ops;
+    size_t n_ops, cap_ops;
     char *bytes;
     size_t n_bytes, cap_bytes;
 };
 
-struct stacks_pipe {
+struct stacks_sink {
     struct stacks *s;
-    /* The consumer's record of the frames of the stack before and of this one (function,
-     * where its call was), for OP_SAME. */
-    struct pipe_frame {
+    bool threaded;
+    /* The applying side's record of the frames of the stack before and of this one
+     * (function, where its call was), for OP_SAME. */
+    struct sink_frame {
         size_t func, call;
     } *prev, *cur;
     size_t n_prev, n_cur, cap_prev, cap_cur;
-    struct pipe_batch batch[PIPE_BATCHES];
-    size_t fill; /* the batch the reader fills */
+    struct sink_batch batch[SINK_BATCHES]; /* inline: batch 0 only, one operation at a time */
+    size_t fill;                           /* the batch the reader fills */
     sem_t full, empty;
     pthread_t thread;
 };
 
-static void pipe_apply(struct stacks_pipe *q, const struct pipe_batch *b)
+static void sink_apply(struct stacks_sink *k, const struct sink_batch *b)
 {
-    struct stacks *s = q->s;
-    for (size_t k = 0; k < b->n_ops; k++) {
-        const struct pipe_op *op = &b->ops[k];
+    struct stacks *s = k->s;
+    for (size_t i = 0; i < b->n_ops; i++) {
+        const struct sink_op *op = &b->ops[i];
         size_t func = 0, hint = SIZE_MAX;
         switch (op->kind) {
         case OP_BEGIN:
             stacks_begin(s, op->count);
-            q->n_cur = 0;
+            k->n_cur = 0;
             continue;
         case OP_END: {
             stacks_end(s);
-            struct pipe_frame *t = q->prev;
-            size_t tc = q->cap_prev;
-            q->prev = q->cur;
-            q->cap_prev = q->cap_cur;
-            q->n_prev = q->n_cur;
-            q->cur = t;
-            q->cap_cur = tc;
+            struct sink_frame *t = k->prev;
+            size_t tc = k->cap_prev;
+            k->prev = k->cur;
+            k->cap_prev = k->cap_cur;
+            k->n_prev = k->n_cur;
+            k->cur = t;
+            k->cap_cur = tc;
             continue;
         }
         case OP_STOP:
             continue;
         case OP_SAME:
-            func = q->prev[op->at].func;
-            hint = q->prev[op->at].call;
+            func = k->prev[op->at].func;
+            hint = k->prev[op->at].call;
             break;
         case OP_FRAME: {
             const char *id = b->bytes + op->at;
-            bool created;
-            func = profile_func_str(s->p, id, op->n, &created);
-            if (created) {
-                struct prof_func *f = &s->p->funcs[func];
-                f->name = profile_intern(s->p, id + op->name_at, op->name_n);
-                if (op->module_at != SIZE_MAX)
-                    f->module = profile_intern(s->p, id + op->module_at, op->module_n);
-                ev_set(&f->ev, PEV_SAMPLES, 0);
-                ev_set(&f->ev, PEV_TOTAL_SAMPLES, 0);
-            }
+            func = stacks_func(s, id, op->n, id + op->name_at, op->name_n,
+                               op->module_at == SIZE_MAX ? NULL : id + op->module_at,
+                               op->module_n);
             break;
         }
         }
-        UTIL_GROW(q->cur, q->cap_cur, q->n_cur + 1);
-        q->cur[q->n_cur++] = (struct pipe_frame){func, stacks_frame_hint(s, func, hint)};
+        UTIL_GROW(k->cur, k->cap_cur, k->n_cur + 1);
+        k->cur[k->n_cur++] = (struct sink_frame){func, stacks_frame_hint(s, func, hint)};
     }
 }
 
-static void *pipe_main(void *arg)
+static void *sink_main(void *arg)
 {
-    struct stacks_pipe *q = arg;
-    for (size_t k = 0;; k = (k + 1) % PIPE_BATCHES) {
-        while (sem_wait(&q->full) != 0)
+    struct stacks_sink *k = arg;
+    for (size_t i = 0;; i = (i + 1) % SINK_BATCHES) {
+        while (sem_wait(&k->full) != 0)
             ; /* EINTR */
-        struct pipe_batch *b = &q->batch[k];
+        struct sink_batch *b = &k->batch[i];
         bool stop = b->n_ops > 0 && b->ops[b->n_ops - 1].kind == OP_STOP;
-        pipe_apply(q, b);
+        sink_apply(k, b);
         b->n_ops = 0;
         b->n_bytes = 0;
-        sem_post(&q->empty);
+        sem_post(&k->empty);
         if (stop)
             return NULL;
     }
 }
 
-struct stacks_pipe *stacks_pipe_start(struct stacks *s)
+static void free_batches(struct stacks_sink *k)
 {
-    struct stacks_pipe *q = xcalloc(1, sizeof(*q));
-    q->s = s;
-    for (size_t k = 0; k < PIPE_BATCHES; k++) {
-        q->batch[k].bytes = xmalloc(PIPE_BYTES);
-        q->batch[k].cap_bytes = PIPE_BYTES;
+    for (size_t i = 0; i < SINK_BATCHES; i++) {
+        free(k->batch[i].ops);
+        free(k->batch[i].bytes);
     }
-    /* The reader starts with batch 0; the others are free. */
-    if (sem_init(&q->full, 0, 0) != 0 || sem_init(&q->empty, 0, PIPE_BATCHES - 1) != 0 ||
-        pthread_create(&q->thread, NULL, pipe_main, q) != 0) {
-        for (size_t k = 0; k < PIPE_BATCHES; k++)
-            free(q->batch[k].bytes);
-        free(q);
-        return NULL;
+}
+
+struct stacks_sink *stacks_sink_open(struct stacks *s, size_t input_len)
+{
+    struct stacks_sink *k = xcalloc(1, sizeof(*k));
+    k->s = s;
+    if (input_len >= stacks_thread_min) {
+        for (size_t i = 0; i < SINK_BATCHES; i++) {
+            k->batch[i].ops = xmalloc(SINK_OPS * sizeof(struct sink_op));
+            k->batch[i].cap_ops = SINK_OPS;
+            k->batch[i].bytes = xmalloc(SINK_BYTES);
+            k->batch[i].cap_bytes = SINK_BYTES;
+        }
+        /* The reader starts with batch 0; the others are free. */
+        k->threaded = sem_init(&k->full, 0, 0) == 0 &&
+                      sem_init(&k->empty, 0, SINK_BATCHES - 1) == 0 &&
+                      pthread_create(&k->thread, NULL, sink_main, k) == 0;
+        if (k->threaded)
+            return k;
+        free_batches(k); /* no thread: add the stacks inline */
+        memset(k->batch, 0, sizeof(k->batch));
     }
-    return q;
+    k->batch[0].ops = xmalloc(sizeof(struct sink_op));
+    k->batch[0].cap_ops = 1;
+    return k;
 }
 
 /* Hand the batch being filled over, and take the next free one. */
-static void pipe_flush(struct stacks_pipe *q)
+static void sink_flush(struct stacks_sink *k)
 {
-    sem_post(&q->full);
-    while (sem_wait(&q->empty) != 0)
+    sem_post(&k->full);
+    while (sem_wait(&k->empty) != 0)
         ;
-    q->fill = (q->fill + 1) % PIPE_BATCHES;
+    k->fill = (k->fill + 1) % SINK_BATCHES;
 }
 
-static struct pipe_op *pipe_op(struct stacks_pipe *q, size_t bytes)
+/* Room for one more operation with `bytes` of id in the batch being filled. */
+static struct sink_op *sink_op(struct stacks_sink *k, size_t bytes)
 {
-    struct pipe_batch *b = &q->batch[q->fill];
-    if (b->n_ops == PIPE_OPS || b->cap_bytes - b->n_bytes < bytes) {
-        pipe_flush(q);
-        b = &q->batch[q->fill];
-        if (b->cap_bytes < bytes) { /* an id longer than a batch: a batch of its own */
-            free(b->bytes);
-            b->bytes = xmalloc(bytes);
-            b->cap_bytes = bytes;
-        }
+    struct sink_batch *b = &k->batch[k->fill];
+    if (k->threaded && (b->n_ops == b->cap_ops || b->cap_bytes - b->n_bytes < bytes)) {
+        sink_flush(k);
+        b = &k->batch[k->fill];
+    }
+    if (b->cap_bytes - b->n_bytes < bytes) { /* inline, or an id longer than a batch */
+        free(b->bytes);
+        b->bytes = xmalloc(bytes);
+        b->cap_bytes = bytes;
     }
     return &b->ops[b->n_ops++];
 }
 
-void stacks_pipe_begin(struct stacks_pipe *q, double count)
+/* The operation just made: inline, apply it now. */
+static void sink_push(struct stacks_sink *k)
 {
-    struct pipe_op *op = pipe_op(q, 0);
+    if (k->threaded)
+        return;
+    sink_apply(k, &k->batch[0]);
+    k->batch[0].n_ops = 0;
+    k->batch[0].n_bytes = 0;
+}
+
+void stacks_sink_begin(struct stacks_sink *k, double count)
+{
+    struct sink_op *op = sink_op(k, 0);
     op->kind = OP_BEGIN;
     op->count = count;
+    sink_push(k);
 }
 
-void stacks_pipe_end(struct stacks_pipe *q)
+void stacks_sink_end(struct stacks_sink *k)
 {
-    pipe_op(q, 0)->kind = OP_END;
+    sink_op(k, 0)->kind = OP_END;
+    sink_push(k);
 }
 
-void stacks_pipe_frame(struct stacks_pipe *q, const char *a, size_t a_n, const char *b_,
+void stacks_sink_frame(struct stacks_sink *k, const char *a, size_t a_n, const char *b_,
                        size_t b_n, size_t name_at, size_t name_n, size_t module_at,
                        size_t module_n)
 {
     if (a_n > SIZE_MAX / 2 || b_n > SIZE_MAX / 2)
         util_oom();
     size_t n = b_ ? a_n + 1 + b_n : a_n;
-    struct pipe_op *op = pipe_op(q, n);
-    struct pipe_batch *b = &q->batch[q->fill];
+    struct sink_op *op = sink_op(k, n);
+    struct sink_batch *b = &k->batch[k->fill];
     char *id = b->bytes + b->n_bytes;
     memcpy(id, a, a_n);
     if (b_) {
         id[a_n] = ':';
         memcpy(id + a_n + 1, b_, b_n);
     }
-    *op = (struct pipe_op){OP_FRAME, 0, b->n_bytes, n, name_at, name_n, module_at, module_n};
+    *op = (struct sink_op){OP_FRAME, 0, b->n_bytes, n, name_at, name_n, module_at, module_n};
     b->n_bytes += n;
+    sink_push(k);
 }
 
-void stacks_pipe_same(struct stacks_pipe *q, size_t k)
+void stacks_sink_same(struct stacks_sink *k, size_t i)
 {
-    struct pipe_op *op = pipe_op(q, 0);
+    struct sink_op *op = sink_op(k, 0);
     op->kind = OP_SAME;
-    op->at = k;
+    op->at = i;
+    sink_push(k);
 }
 
-void stacks_pipe_finish(struct stacks_pipe *q)
+void stacks_sink_close(struct stacks_sink *k)
 {
-    pipe_op(q, 0)->kind = OP_STOP;
-    sem_post(&q->full);
-    pthread_join(q->thread, NULL);
-    sem_destroy(&q->full);
-    sem_destroy(&q->empty);
-    for (size_t k = 0; k < PIPE_BATCHES; k++)
-        free(q->batch[k].bytes);
-    free(q->prev);
-    free(q->cur);
-    free(q);
+    if (k->threaded) {
+        sink_op(k, 0)->kind = OP_STOP;
+        sem_post(&k->full);
+        pthread_join(k->thread, NULL);
+        sem_destroy(&k->full);
+        sem_destroy(&k->empty);
+    }
+    free_batches(k);
+    free(k->prev);
+    free(k->cur);
+    free(k);
 }

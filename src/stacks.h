@@ -67,28 +67,27 @@ const char *stacks_basename(const char *s, size_t n, size_t *out_n);
 size_t stacks_func(struct stacks *s, const char *id, size_t id_n, const char *name, size_t name_n,
                    const char *module, size_t module_n);
 
-/* Stacks added on another thread, so that a reader parses the next lines while the profile
- * grows: the reader calls stacks_pipe_begin / _frame / _end instead of stacks_begin /
- * stacks_func + stacks_frame / stacks_end, and the operations are applied in the same order
- * (the profile comes out the same). stacks_pipe_start returns NULL when no thread can be
- * made: then add stacks directly. */
-struct stacks_pipe;
-/* Inputs of at least this many bytes go through a pipe (smaller ones are done before a
- * thread would pay); tests lower it. */
-extern size_t stacks_pipe_min;
-struct stacks_pipe *stacks_pipe_start(struct stacks *s);
-void stacks_pipe_begin(struct stacks_pipe *q, double count);
+/* Where the perf and collapse readers send the stacks they parse. For an input of at least
+ * stacks_thread_min bytes a second thread adds them to the profile while the reader parses
+ * the next lines; otherwise (or when no thread can be made) each is added at once. Either
+ * way the operations are applied in the order they were made, so the profile is the same.
+ * A stack is stacks_sink_begin, its frames in the reader's order, stacks_sink_end. */
+struct stacks_sink;
+/* Tests lower it to run small inputs on a thread, or raise it to run big ones inline. */
+extern size_t stacks_thread_min;
+struct stacks_sink *stacks_sink_open(struct stacks *s, size_t input_len);
+void stacks_sink_begin(struct stacks_sink *k, double count);
 /* A frame whose function id is A + ":" + B (A alone if B is NULL), with its name and module
- * (module_at SIZE_MAX for none) at the given places within that id. */
-void stacks_pipe_frame(struct stacks_pipe *q, const char *a, size_t a_n, const char *b,
+ * (module_at SIZE_MAX for none) at the given places within that id; as stacks_func. */
+void stacks_sink_frame(struct stacks_sink *k, const char *a, size_t a_n, const char *b,
                        size_t b_n, size_t name_at, size_t name_n, size_t module_at,
                        size_t module_n);
-/* Frame k of the stack before, again (same function; its call is looked up first where it
+/* Frame i of the stack before, again (same function; its call is looked up first where it
  * was found then). */
-void stacks_pipe_same(struct stacks_pipe *q, size_t k);
-void stacks_pipe_end(struct stacks_pipe *q);
-/* Waits until every operation is applied; frees q. */
-void stacks_pipe_finish(struct stacks_pipe *q);
+void stacks_sink_same(struct stacks_sink *k, size_t i);
+void stacks_sink_end(struct stacks_sink *k);
+/* Waits until every operation is applied; frees k. */
+void stacks_sink_close(struct stacks_sink *k);
 
 /* Add one stack: stacks_begin, then each frame (a function index from stacks_func) in the
  * reader's order, then stacks_end. A stack without frames changes nothing. */

@@ -425,16 +425,16 @@ void test_expect_same_profile(const struct profile *a, const struct profile *b)
     }
 }
 
-void test_expect_piped_same(const char *fmt, const char *rel, const void *data, size_t len)
+void test_expect_threaded_same(const char *fmt, const char *rel, const void *data, size_t len)
 {
-    size_t saved = stacks_pipe_min;
+    size_t saved = stacks_thread_min;
     struct profile *r[2];
     for (int k = 0; k < 2; k++) {
-        stacks_pipe_min = k ? 0 : SIZE_MAX;
+        stacks_thread_min = k ? 0 : SIZE_MAX;
         r[k] = data ? test_read_buf_ok(fmt, "big", data, len, NULL, NULL)
                     : test_read_file(fmt, rel);
     }
-    stacks_pipe_min = saved;
+    stacks_thread_min = saved;
     test_expect_same_profile(r[0], r[1]);
     profile_free(r[0]);
     profile_free(r[1]);

@@ -109,9 +109,9 @@ size_t test_total_calls(const struct profile *p);
 /* a and b hold the same functions (ids, names, modules, events) in the same order, with the
  * same calls (callees, events) in the same order, and the same totals: bit for bit. */
 void test_expect_same_profile(const struct profile *a, const struct profile *b);
-/* Reading [data, data + len) (or the file rel when data is NULL) through the stacks pipe
- * gives the same profile as reading it directly (see stacks_pipe_min). */
-void test_expect_piped_same(const char *fmt, const char *rel, const void *data, size_t len);
+/* Reading [data, data + len) (or the file rel when data is NULL) with the stacks added on a
+ * second thread gives the same profile as adding them inline (see stacks_thread_min). */
+void test_expect_threaded_same(const char *fmt, const char *rel, const void *data, size_t len);
 
 /* ---- events */
 

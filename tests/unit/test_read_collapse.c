@@ -236,14 +236,14 @@ static void test_sniff(void **state)
 }
 
 /* Big inputs are parsed while another thread adds the stacks: the profile must be the same
- * as when adding them directly, and an error half way must stop both cleanly. */
-static void test_pipelined(void **state)
+ * as when adding them inline, and an error half way must stop both cleanly. */
+static void test_threaded(void **state)
 {
     (void)state;
     static const char *const files[] = {"tests/fixtures/collapse/perf.collapse", "tests/fixtures/collapse/pyspy.collapse"};
-    size_t saved = stacks_pipe_min;
+    size_t saved = stacks_thread_min;
     for (size_t i = 0; i < 2; i++)
-        test_expect_piped_same("collapse", files[i], NULL, 0);
+        test_expect_threaded_same("collapse", files[i], NULL, 0);
     /* Many batches, and a frame longer than a batch. */
     struct strbuf b;
     strbuf_init(&b);
@@ -253,19 +253,19 @@ static void test_pipelined(void **state)
     for (int k = 0; k < (3 << 20) / 8; k++)
         strbuf_add(&b, "longname", 8);
     strbuf_add(&b, " 1\n", 3);
-    test_expect_piped_same("collapse", NULL, b.s, b.len);
+    test_expect_threaded_same("collapse", NULL, b.s, b.len);
     strbuf_fini(&b);
-    stacks_pipe_min = 0; /* the error half way, on the pipe */
+    stacks_thread_min = 0; /* the error half way, on the thread */
     test_read_fails("collapse",
                     "a;b 1\na;b;c 2\nno count here\na 1\n",
                     3, NULL);
-    stacks_pipe_min = saved;
+    stacks_thread_min = saved;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pipelined),
+        cmocka_unit_test(test_threaded),
         cmocka_unit_test(test_registered),    cmocka_unit_test(test_fixture_perf),
         cmocka_unit_test(test_fixture_pyspy), cmocka_unit_test(test_counting),
         cmocka_unit_test(test_frames),        cmocka_unit_test(test_blank_and_empty),

@@ -276,14 +276,14 @@ static void test_sniff(void **state)
 }
 
 /* Big inputs are parsed while another thread adds the stacks: the profile must be the same
- * as when adding them directly, and an error half way must stop both cleanly. */
-static void test_pipelined(void **state)
+ * as when adding them inline, and an error half way must stop both cleanly. */
+static void test_threaded(void **state)
 {
     (void)state;
     static const char *const files[] = {"tests/fixtures/perf/c.perf", "tests/fixtures/perf/cxx.perf"};
-    size_t saved = stacks_pipe_min;
+    size_t saved = stacks_thread_min;
     for (size_t i = 0; i < 2; i++)
-        test_expect_piped_same("perf", files[i], NULL, 0);
+        test_expect_threaded_same("perf", files[i], NULL, 0);
     /* Many batches, and a name longer than a batch. */
     struct strbuf b;
     strbuf_init(&b);
@@ -298,20 +298,20 @@ static void test_pipelined(void **state)
     for (int k = 0; k < (3 << 20) / 8; k++)
         strbuf_add(&b, "longname", 8);
     strbuf_add(&b, " (/bin/w)\n\n", 11);
-    test_expect_piped_same("perf", NULL, b.s, b.len);
+    test_expect_threaded_same("perf", NULL, b.s, b.len);
     strbuf_fini(&b);
-    stacks_pipe_min = 0; /* the error half way, on the pipe */
+    stacks_thread_min = 0; /* the error half way, on the thread */
     test_read_fails("perf",
                     "w 1 1.0: 1 cpu-clock:\n\t 1 main+0x1 (/bin/w)\n\n"
                     "w 1 1.0: 1 cpu-clock:\n\t 1 main+0x1 (/bin/w)\n\tjunk\n\n",
                     6, NULL);
-    stacks_pipe_min = saved;
+    stacks_thread_min = saved;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pipelined),
+        cmocka_unit_test(test_threaded),
         cmocka_unit_test(test_registered),  cmocka_unit_test(test_fixture_c),
         cmocka_unit_test(test_fixture_cxx), cmocka_unit_test(test_frame_shapes),
         cmocka_unit_test(test_counting),    cmocka_unit_test(test_blank_lines),

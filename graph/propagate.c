@@ -6,12 +6,12 @@
 
 #include <math.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "graph_int.h"
+#include "handoff.h"
 
 #define RATIO_TOL (1.0 / 8388608.0) /* 2^-23 */
 
@@ -424,17 +424,16 @@ struct cyc_pipe {
     struct cyc *c;
     const uint32_t *order;
     size_t n;
-    sem_t ready[2], free_[2];
+    struct handoff ring; /* of the two rankings c->rk[] */
 };
 
 static void *cyc_ranker(void *arg)
 {
     struct cyc_pipe *pp = arg;
     for (size_t k = 0; k < pp->n; k++) {
-        while (sem_wait(&pp->free_[k & 1]) != 0)
-            ; /* EINTR */
+        handoff_claim(&pp->ring);
         cyc_rank(pp->c, &pp->c->rk[k & 1], pp->order[k]);
-        sem_post(&pp->ready[k & 1]);
+        handoff_pass(&pp->ring);
     }
     return NULL;
 }
@@ -445,28 +444,21 @@ static void run_all(struct cyc *c, const uint32_t *order, const double *r, size_
 {
     if (n >= 2 && (uint64_t)n * (c->nm + c->iat[c->nm]) >= propagate_thread_work) {
         struct cyc_pipe pp = {.c = c, .order = order, .n = n};
-        bool ok = true;
-        for (int b = 0; b < 2; b++) {
-            ok = ok && sem_init(&pp.ready[b], 0, 0) == 0;
-            ok = ok && sem_init(&pp.free_[b], 0, 1) == 0;
-        }
         pthread_t th;
-        if (ok && pthread_create(&th, NULL, cyc_ranker, &pp) == 0) {
-            for (size_t k = 0; k < n; k++) {
-                while (sem_wait(&pp.ready[k & 1]) != 0)
-                    ;
-                cyc_share(c, &c->rk[k & 1], r[k]);
-                sem_post(&pp.free_[k & 1]);
+        if (handoff_init(&pp.ring, 2)) {
+            if (pthread_create(&th, NULL, cyc_ranker, &pp) == 0) {
+                for (size_t k = 0; k < n; k++) {
+                    handoff_take(&pp.ring);
+                    cyc_share(c, &c->rk[k & 1], r[k]);
+                    handoff_release(&pp.ring);
+                }
+                pthread_join(th, NULL);
+                handoff_fini(&pp.ring);
+                return;
             }
-            pthread_join(th, NULL);
-            for (int b = 0; b < 2; b++) {
-                sem_destroy(&pp.ready[b]);
-                sem_destroy(&pp.free_[b]);
-            }
-            return;
+            handoff_fini(&pp.ring);
         }
-        /* No thread: the same runs, one after the other. (Semaphores that were made are
-         * plain memory on Linux; nothing waits on them.) */
+        /* No thread: the same runs, one after the other. */
     }
     for (size_t k = 0; k < n; k++) {
         cyc_rank(c, &c->rk[0], order[k]);

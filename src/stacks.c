@@ -5,10 +5,10 @@
 #include "stacks.h"
 
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "handoff.h"
 #include "pytext.h"
 #include "util.h"
 
@@ -207,7 +207,7 @@ struct stacks_sink {
     size_t n_prev, n_cur, cap_prev, cap_cur;
     struct sink_batch batch[SINK_BATCHES]; /* inline: batch 0 only, one operation at a time */
     size_t fill;                           /* the batch the reader fills */
-    sem_t full, empty;
+    struct handoff ring;
     pthread_t thread;
 };
 
@@ -256,14 +256,13 @@ static void *sink_main(void *arg)
 {
     struct stacks_sink *k = arg;
     for (size_t i = 0;; i = (i + 1) % SINK_BATCHES) {
-        while (sem_wait(&k->full) != 0)
-            ; /* EINTR */
+        handoff_take(&k->ring);
         struct sink_batch *b = &k->batch[i];
         bool stop = b->n_ops > 0 && b->ops[b->n_ops - 1].kind == OP_STOP;
         sink_apply(k, b);
         b->n_ops = 0;
         b->n_bytes = 0;
-        sem_post(&k->empty);
+        handoff_release(&k->ring);
         if (stop)
             return NULL;
     }
@@ -288,12 +287,13 @@ struct stacks_sink *stacks_sink_open(struct stacks *s, size_t input_len)
             k->batch[i].bytes = xmalloc(SINK_BYTES);
             k->batch[i].cap_bytes = SINK_BYTES;
         }
-        /* The reader starts with batch 0; the others are free. */
-        k->threaded = sem_init(&k->full, 0, 0) == 0 &&
-                      sem_init(&k->empty, 0, SINK_BATCHES - 1) == 0 &&
-                      pthread_create(&k->thread, NULL, sink_main, k) == 0;
-        if (k->threaded)
-            return k;
+        if (handoff_init(&k->ring, SINK_BATCHES)) {
+            handoff_claim(&k->ring); /* the reader starts with batch 0 */
+            k->threaded = pthread_create(&k->thread, NULL, sink_main, k) == 0;
+            if (k->threaded)
+                return k;
+            handoff_fini(&k->ring);
+        }
         free_batches(k); /* no thread: add the stacks inline */
         memset(k->batch, 0, sizeof(k->batch));
     }
@@ -305,9 +305,8 @@ struct stacks_sink *stacks_sink_open(struct stacks *s, size_t input_len)
 /* Hand the batch being filled over, and take the next free one. */
 static void sink_flush(struct stacks_sink *k)
 {
-    sem_post(&k->full);
-    while (sem_wait(&k->empty) != 0)
-        ;
+    handoff_pass(&k->ring);
+    handoff_claim(&k->ring);
     k->fill = (k->fill + 1) % SINK_BATCHES;
 }
 
@@ -383,10 +382,9 @@ void stacks_sink_close(struct stacks_sink *k)
 {
     if (k->threaded) {
         sink_op(k, 0)->kind = OP_STOP;
-        sem_post(&k->full);
+        handoff_pass(&k->ring);
         pthread_join(k->thread, NULL);
-        sem_destroy(&k->full);
-        sem_destroy(&k->empty);
+        handoff_fini(&k->ring);
     }
     free_batches(k);
     free(k->prev);

@@ -27,7 +27,8 @@ for t in "$@"; do
     case $t in
     pipeline)
         exe=$build/tests/fuzz/fuzz_pipeline
-        dict=$corpora/pipeline.dict
+        dict=$out/pipeline.dict # every format's words
+        cat "$src"/tests/fuzz/dict/*.dict | grep -v '^#' | sort -u >"$dict"
         ;;
     sleepy-members)
         exe=$build/tests/fuzz/fuzz_reader

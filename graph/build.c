@@ -20,7 +20,7 @@ void graph_opts_init(struct graph_opts *o)
     o->compare_tolerance = 0.001;
 }
 
-void work_init(struct work *w, const struct profile *p, struct diag *d)
+void work_init(struct work *w, const struct profile *p, struct profile *owned, struct diag *d)
 {
     memset(w, 0, sizeof(*w));
     w->p = p;
@@ -31,7 +31,10 @@ void work_init(struct work *w, const struct profile *p, struct diag *d)
     for (size_t i = 0; i < w->n; i++)
         n_calls += p->funcs[i].n_calls;
     w->call_pool = xcalloc(n_calls ? n_calls : 1, sizeof(*w->call_pool));
+    if (!owned)
+        w->call_ev = xmalloc((n_calls ? n_calls : 1) * sizeof(*w->call_ev));
     struct wcall *next = w->call_pool;
+    struct prof_events *ev = w->call_ev;
     for (size_t i = 0; i < w->n; i++) {
         const struct prof_func *pf = &p->funcs[i];
         struct wfunc *f = &w->f[i];
@@ -41,7 +44,12 @@ void work_init(struct work *w, const struct profile *p, struct diag *d)
         f->n_calls = pf->n_calls;
         for (size_t c = 0; c < pf->n_calls; c++) {
             next[c].callee = pf->calls[c].callee;
-            next[c].ev = pf->calls[c].ev;
+            if (owned) {
+                next[c].ev = &owned->funcs[i].calls[c].ev;
+            } else {
+                *ev = pf->calls[c].ev;
+                next[c].ev = ev++;
+            }
         }
         next += pf->n_calls;
     }
@@ -54,6 +62,7 @@ void work_fini(struct work *w)
         free(w->cycles[i].members);
     free(w->cycles);
     free(w->call_pool);
+    free(w->call_ev);
     free(w->f);
     memset(w, 0, sizeof(*w));
 }
@@ -92,7 +101,7 @@ enum p2p_status work_derive(struct work *w, enum graph_total total)
                 struct wcall *call = &w->f[i].calls[c];
                 const struct wfunc *callee = &w->f[call->callee];
                 if (call->has_ratio && ev_has(&callee->ev, PEV_TTR))
-                    ev_set(&call->ev, PEV_TTR, call->ratio * ev_get(&callee->ev, PEV_TTR));
+                    ev_set(call->ev, PEV_TTR, call->ratio * ev_get(&callee->ev, PEV_TTR));
             }
         return P2P_OK;
     case PROF_RECIPE_PSTATS:
@@ -141,12 +150,12 @@ static enum p2p_status select_stage(struct work *w, const struct graph_opts *o, 
     return P2P_OK;
 }
 
-enum p2p_status graph_build(const struct profile *p, const struct graph_opts *o,
-                            struct graph **out, struct diag *d)
+static enum p2p_status build(const struct profile *p, struct profile *owned,
+                             const struct graph_opts *o, struct graph **out, struct diag *d)
 {
     struct work w;
     *out = NULL;
-    work_init(&w, p, d);
+    work_init(&w, p, owned, d);
     enum p2p_status st = work_derive(&w, o->total);
     char *listing = NULL;
     if (st == P2P_OK)
@@ -165,14 +174,26 @@ enum p2p_status graph_build(const struct profile *p, const struct graph_opts *o,
     return st;
 }
 
+enum p2p_status graph_build(const struct profile *p, const struct graph_opts *o,
+                            struct graph **out, struct diag *d)
+{
+    return build(p, NULL, o, out, d);
+}
+
+enum p2p_status graph_build_owned(struct profile *p, const struct graph_opts *o,
+                                  struct graph **out, struct diag *d)
+{
+    return build(p, p, o, out, d);
+}
+
 enum p2p_status graph_build_compare(const struct profile *a, const struct profile *b,
                                     const struct graph_opts *o, struct graph **out,
                                     struct diag *d)
 {
     struct work wa, wb;
     *out = NULL;
-    work_init(&wa, a, d);
-    work_init(&wb, b, d);
+    work_init(&wa, a, NULL, d);
+    work_init(&wb, b, NULL, d);
     enum p2p_status st = work_derive(&wa, o->total);
     if (st == P2P_OK)
         st = work_derive(&wb, o->total);

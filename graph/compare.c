@@ -221,14 +221,14 @@ struct graph *present_compare(const struct work *a, const struct work *b,
             strbuf_add(&lb, "", 0);
             static const enum prof_event edge_ev[] = {PEV_TTR, PEV_CALLS};
             for (size_t e = 0; e < 2; e++) {
-                if (!ev_has(&c1->ev, edge_ev[e]))
+                if (!ev_has(c1->ev, edge_ev[e]))
                     continue;
                 if (lb.len)
                     strbuf_addc(&lb, '\n');
-                label_event(&lb, edge_ev[e], ev_get(&c1->ev, edge_ev[e]), o->time_format);
-                if (c2 && ev_has(&c2->ev, edge_ev[e])) {
+                label_event(&lb, edge_ev[e], ev_get(c1->ev, edge_ev[e]), o->time_format);
+                if (c2 && ev_has(c2->ev, edge_ev[e])) {
                     strbuf_adds(&lb, " / ");
-                    label_event(&lb, edge_ev[e], ev_get(&c2->ev, edge_ev[e]), o->time_format);
+                    label_event(&lb, edge_ev[e], ev_get(c2->ev, edge_ev[e]), o->time_format);
                 }
             }
             graph_add_edge(g, q, gidx[c1->callee]);

@@ -256,12 +256,12 @@ void present_edge_label(struct strbuf *b, const struct wcall *c)
 {
     strbuf_reset(b);
     strbuf_add(b, "", 0);
-    if (ev_has(&c->ev, PEV_TTR))
-        label_pct(b, ev_get(&c->ev, PEV_TTR));
-    if (ev_has(&c->ev, PEV_CALLS)) {
+    if (ev_has(c->ev, PEV_TTR))
+        label_pct(b, ev_get(c->ev, PEV_TTR));
+    if (ev_has(c->ev, PEV_CALLS)) {
         if (b->len)
             strbuf_addc(b, '\n');
-        label_event(b, PEV_CALLS, ev_get(&c->ev, PEV_CALLS), NULL);
+        label_event(b, PEV_CALLS, ev_get(c->ev, PEV_CALLS), NULL);
     }
 }
 

@@ -56,8 +56,8 @@ enum p2p_status derive_ratio(struct work *w, enum prof_event out, enum prof_even
         ev_set(&f->ev, out, safe_ratio(w, ev_get(&f->ev, in), total));
         for (size_t c = 0; c < f->n_calls; c++) {
             struct wcall *call = &f->calls[c];
-            if (ev_has(&call->ev, in))
-                ev_set(&call->ev, out, safe_ratio(w, ev_get(&call->ev, in), total));
+            if (ev_has(call->ev, in))
+                ev_set(call->ev, out, safe_ratio(w, ev_get(call->ev, in), total));
         }
     }
     ev_set(&w->ev, out, 1.0);
@@ -76,10 +76,10 @@ void derive_call_ratios(struct work *w, enum prof_event e)
             if (call->callee == i)
                 continue;
             const struct wfunc *g = &w->f[call->callee];
-            if (ev_has(&call->ev, e)) {
-                func_total[call->callee] += ev_get(&call->ev, e);
+            if (ev_has(call->ev, e)) {
+                func_total[call->callee] += ev_get(call->ev, e);
                 if (g->cycle != NO_CYCLE && g->cycle != f->cycle)
-                    cycle_total[g->cycle] += ev_get(&call->ev, e);
+                    cycle_total[g->cycle] += ev_get(call->ev, e);
             } else if (warned++ < 10) {
                 diag_warn(w->d, "call_ratios: No data for %s call to %s", w->p->funcs[i].name,
                           w->p->funcs[call->callee].name);
@@ -94,12 +94,12 @@ void derive_call_ratios(struct work *w, enum prof_event e)
                 continue;
             const struct wfunc *g = &w->f[call->callee];
             call->has_ratio = true;
-            if (!ev_has(&call->ev, e))
+            if (!ev_has(call->ev, e))
                 call->ratio = 0.0;
             else if (g->cycle != NO_CYCLE && g->cycle != f->cycle)
-                call->ratio = safe_ratio(w, ev_get(&call->ev, e), cycle_total[g->cycle]);
+                call->ratio = safe_ratio(w, ev_get(call->ev, e), cycle_total[g->cycle]);
             else
-                call->ratio = safe_ratio(w, ev_get(&call->ev, e), func_total[call->callee]);
+                call->ratio = safe_ratio(w, ev_get(call->ev, e), func_total[call->callee]);
         }
     }
     free(func_total);
@@ -120,7 +120,7 @@ void derive_callstacks(struct work *w)
         for (size_t c = 0; c < w->f[i].n_calls; c++) {
             struct wcall *call = &w->f[i].calls[c];
             if (call->has_ratio)
-                ev_set(&call->ev, PEV_TTR, call->ratio * ev_get(&w->f[call->callee].ev, PEV_TTR));
+                ev_set(call->ev, PEV_TTR, call->ratio * ev_get(&w->f[call->callee].ev, PEV_TTR));
         }
 }
 
@@ -186,7 +186,7 @@ static double flow(struct integ *it, size_t caller, struct wcall *c)
         t = unit_total(it, c->callee);
     }
     double v = c->ratio * t;
-    ev_set(&c->ev, it->out, v);
+    ev_set(c->ev, it->out, v);
     return v;
 }
 
@@ -304,7 +304,7 @@ static void cyc_init(struct cyc *c, struct integ *it, size_t y)
                 c->iratio[b++] = call->ratio;
             } else {
                 c->to[a] = NOT_IN;
-                c->val[a] = ev_has(&call->ev, it->out) ? ev_get(&call->ev, it->out) : 0.0;
+                c->val[a] = ev_has(call->ev, it->out) ? ev_get(call->ev, it->out) : 0.0;
             }
             a++;
         }
@@ -322,7 +322,7 @@ static void cyc_fini(struct cyc *c, struct integ *it, size_t y)
         ev_set(&w->f[cy->members[k]].ev, it->out, c->out[k]);
     for (size_t a = 0; a < c->at[c->nm]; a++)
         if (c->touched[a])
-            ev_set(&c->call[a]->ev, it->out, c->flow[a]);
+            ev_set(c->call[a]->ev, it->out, c->flow[a]);
     free(c->at);
     free(c->iat);
     free(c->to);
@@ -531,7 +531,7 @@ enum p2p_status derive_integrate(struct work *w, enum prof_event out, enum prof_
                              event_name(in));
         }
         for (size_t c = 0; c < w->f[i].n_calls; c++)
-            ev_unset(&w->f[i].calls[c].ev, out);
+            ev_unset(w->f[i].calls[c].ev, out);
         ev_unset(&w->f[i].ev, out);
     }
     it.fstate = xcalloc(n, 1);

@@ -35,9 +35,9 @@ void prune(struct work *w, const struct graph_opts *o)
         for (size_t c = 0; c < f->n_calls; c++) {
             struct wcall *call = &f->calls[c];
             const struct wfunc *g = &w->f[call->callee];
-            if (ev_has(&call->ev, PEV_TTR)) {
+            if (ev_has(call->ev, PEV_TTR)) {
                 call->has_weight = true;
-                call->weight = ev_get(&call->ev, PEV_TTR);
+                call->weight = ev_get(call->ev, PEV_TTR);
             } else if (ev_has(&f->ev, PEV_TTR) && ev_has(&g->ev, PEV_TTR)) {
                 double a = ev_get(&f->ev, PEV_TTR), b = ev_get(&g->ev, PEV_TTR);
                 call->has_weight = true;

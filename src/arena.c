@@ -2,6 +2,7 @@
 #include "config.h"
 #include "arena.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ struct arena {
     struct chunk *head;
     struct intern_slot *slots;
     size_t n_slots, n_used;
+    bool sealed; /* arena_seal: interning is a bug */
 };
 
 struct arena *arena_new(void)
@@ -107,6 +109,8 @@ static void intern_rehash(struct arena *a)
 
 static struct intern_slot *lookup(const struct arena *a, const char *s, size_t n)
 {
+    if (a->sealed)
+        abort(); /* a bug: the table is gone */
     if (!a->n_slots)
         return NULL;
     uint64_t h = util_hash(s, n);
@@ -133,6 +137,8 @@ size_t arena_lookup_val(const struct arena *a, const char *s, size_t n)
 
 const char *arena_intern_val(struct arena *a, const char *s, size_t n, size_t **val)
 {
+    if (a->sealed)
+        abort(); /* a bug: the table is gone, a new copy would not be the same string */
     if ((a->n_used + 1) * 4 >= a->n_slots * 3)
         intern_rehash(a);
     uint64_t h = util_hash(s, n);
@@ -151,6 +157,15 @@ const char *arena_intern_val(struct arena *a, const char *s, size_t n, size_t **
     a->n_used++;
     *val = &a->slots[j].val;
     return p;
+}
+
+void arena_seal(struct arena *a)
+{
+    free(a->slots);
+    a->slots = NULL;
+    a->n_slots = 0;
+    a->n_used = 0;
+    a->sealed = true;
 }
 
 const char *arena_intern(struct arena *a, const char *s, size_t n)

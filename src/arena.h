@@ -17,6 +17,8 @@ void *arena_alloc(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 /* The unique NUL-terminated copy of [s, s+n): equal strings give the same pointer. */
 const char *arena_intern(struct arena *a, const char *s, size_t n);
+/* Drop the intern table (the strings stay): nothing is interned or looked up any more. */
+void arena_seal(struct arena *a);
 /* The interned copy of [s, s+n) if there is one, else NULL. */
 const char *arena_lookup(const struct arena *a, const char *s, size_t n);
 /* Intern, and point *val at a number kept with the string (SIZE_MAX until the caller sets

@@ -285,7 +285,7 @@ void lines_init(struct line_reader *lr, const struct input *in)
 }
 
 /* Pages of a mapped input are given back once the lines are this far behind. */
-#define DROP_STEP ((size_t)16 << 20)
+#define DROP_STEP ((size_t)2 << 20)
 #define DROP_KEEP ((size_t)1 << 20)
 /* Distance between two checkpoints of the line reader (progress report, page check). */
 #define MARK_STEP ((size_t)1 << 20)

@@ -109,6 +109,10 @@ static enum p2p_status read_profile(const struct reader *r, struct input **in, s
         snprintf(what, sizeof(what), "parsing %zu files", n);
     progress_stage(what, total);
     enum p2p_status st = r->read(in, n, ropts, out, d);
+    if (st == P2P_OK) {
+        profile_seal(*out);
+        util_trim();
+    }
     progress_end();
     return st;
 }
@@ -211,7 +215,7 @@ int main(int argc, char **argv)
         free_inputs(inputs, n_inputs, &d);
         timing(o.timings, "read", &t0);
         progress_stage("building the graph", 0);
-        st = graph_build(p1, &o.graph, &g, &d);
+        st = graph_build_owned(p1, &o.graph, &g, &d); /* p1 is only freed after this */
     }
     progress_end();
     timing(o.timings, "graph", &t0);

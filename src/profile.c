@@ -28,6 +28,17 @@ struct profile *profile_new(enum prof_recipe recipe, bool int_ids)
     return p;
 }
 
+static void free_index(struct profile *p)
+{
+    if (!p->index_)
+        return;
+    imap_fini(&p->index_->ids);
+    imap_fini(&p->index_->calls);
+    imap_fini(&p->index_->cycles);
+    free(p->index_);
+    p->index_ = NULL;
+}
+
 void profile_free(struct profile *p)
 {
     if (!p)
@@ -35,12 +46,23 @@ void profile_free(struct profile *p)
     for (size_t i = 0; i < p->n_funcs; i++)
         free(p->funcs[i].calls);
     free(p->funcs);
-    imap_fini(&p->index_->ids);
-    imap_fini(&p->index_->calls);
-    imap_fini(&p->index_->cycles);
-    free(p->index_);
+    free_index(p);
     arena_free(p->arena);
     free(p);
+}
+
+void profile_seal(struct profile *p)
+{
+    free_index(p);
+    arena_seal(p->arena);
+}
+
+/* The lookup tables, which profile_seal freed. */
+static struct prof_index *index_of(const struct profile *p)
+{
+    if (!p->index_)
+        abort(); /* a bug: lookup after profile_seal */
+    return p->index_;
 }
 
 const char *profile_intern(struct profile *p, const char *s, size_t n)
@@ -83,7 +105,7 @@ size_t profile_func_str(struct profile *p, const char *id, size_t n, bool *creat
 
 size_t profile_func_int(struct profile *p, int64_t id, bool *created)
 {
-    size_t i = imap_put(&p->index_->ids, (uint64_t)id, p->n_funcs);
+    size_t i = imap_put(&index_of(p)->ids, (uint64_t)id, p->n_funcs);
     bool is_new = i == p->n_funcs;
     if (is_new) {
         add_func(p);
@@ -101,7 +123,7 @@ size_t profile_find_str(const struct profile *p, const char *id, size_t n)
 
 size_t profile_find_int(const struct profile *p, int64_t id)
 {
-    size_t i = imap_get(&p->index_->ids, (uint64_t)id);
+    size_t i = imap_get(&index_of(p)->ids, (uint64_t)id);
     return i == IMAP_NONE ? SIZE_MAX : i;
 }
 
@@ -112,14 +134,14 @@ static uint64_t call_key(size_t caller, size_t callee)
 
 struct prof_call *profile_find_call(const struct profile *p, size_t caller, size_t callee)
 {
-    size_t c = imap_get(&p->index_->calls, call_key(caller, callee));
+    size_t c = imap_get(&index_of(p)->calls, call_key(caller, callee));
     return c == IMAP_NONE ? NULL : &p->funcs[caller].calls[c];
 }
 
 struct prof_call *profile_call(struct profile *p, size_t caller, size_t callee, bool *created)
 {
     struct prof_func *f = &p->funcs[caller];
-    size_t c = imap_put(&p->index_->calls, call_key(caller, callee), f->n_calls);
+    size_t c = imap_put(&index_of(p)->calls, call_key(caller, callee), f->n_calls);
     bool is_new = c == f->n_calls;
     if (is_new) {
         /* Most functions call few others: start small (UTIL_GROW starts at 8, which for
@@ -140,7 +162,7 @@ struct prof_call *profile_call(struct profile *p, size_t caller, size_t callee, 
 
 size_t profile_cycle(struct profile *p, int64_t number)
 {
-    size_t i = imap_put(&p->index_->cycles, (uint64_t)number, p->n_cycles);
+    size_t i = imap_put(&index_of(p)->cycles, (uint64_t)number, p->n_cycles);
     if (i == p->n_cycles)
         p->n_cycles++;
     return i;

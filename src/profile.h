@@ -110,6 +110,12 @@ struct profile {
 struct profile *profile_new(enum prof_recipe recipe, bool int_ids);
 void profile_free(struct profile *p);
 
+/* Reading is done: free the lookup tables (function ids, calls, cycles, interned strings),
+ * a third of a big profile's memory, before the graph stage needs its own. Functions,
+ * calls, names and events stay; finding, creating or interning anything afterwards is a bug
+ * and aborts. */
+void profile_seal(struct profile *p);
+
 /* Intern a string in the profile's arena (valid as long as the profile). */
 const char *profile_intern(struct profile *p, const char *s, size_t n);
 

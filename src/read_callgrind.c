@@ -66,7 +66,6 @@ struct cg {
     struct slot slots[SLOT_COUNT];
     struct imap ids[3];  /* ob, file and fn tables: numeric id -> index in names */
     struct arena *keys;  /* other "<table><digits>" compression keys -> index in names */
-    struct arena *texts; /* copies of the names */
     struct name_ent *names;
     size_t n_names, cap_names;
     size_t n_positions; /* position columns of a cost line */
@@ -464,9 +463,9 @@ static enum p2p_status position_line(struct cg *c, bool *matched)
     struct slot v = {SLOT_TEXT, text, SIZE_MAX, SIZE_MAX};
     if (id.s) {
         if (text.s) {
-            /* A copy, not the input's bytes: later "(ID)" references read it again, and the
-             * input's pages are given back as reading moves on. */
-            text.s = arena_intern(c->texts, text.s, text.n);
+            /* The input's bytes, not a copy: the input stays valid until the reader returns
+             * (pages given back behind the line reader come back from the page cache when
+             * read again), and a name is seldom read again once its function is found. */
             v.text = text;
             v.ent = name_entry(c, table, id, true);
             c->names[v.ent] = (struct name_ent){text, SIZE_MAX};
@@ -552,7 +551,6 @@ static enum p2p_status read_one(struct profile *p, const struct input *in, const
     for (size_t k = 0; k < 3; k++)
         imap_init(&c.ids[k]);
     c.keys = arena_new();
-    c.texts = arena_new();
     lines_init(&c.lr, in);
 
     enum p2p_status st = advance(&c);
@@ -573,7 +571,6 @@ static enum p2p_status read_one(struct profile *p, const struct input *in, const
     for (size_t k = 0; k < 3; k++)
         imap_fini(&c.ids[k]);
     arena_free(c.keys);
-    arena_free(c.texts);
     return st;
 }
 

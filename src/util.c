@@ -66,6 +66,13 @@ void util_init(void)
 #endif
 }
 
+void util_trim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0); /* also frees whole pages inside the heap, not only at its top */
+#endif
+}
+
 void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);

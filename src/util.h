@@ -36,6 +36,9 @@ void util_init(void);
 /* Print "prof2png: out of memory" and abort. */
 P2P_NORETURN void util_oom(void);
 
+/* Give free heap pages back to the system (after a big structure is freed, before the next
+ * is built: the peak memory is what a user sees). */
+void util_trim(void);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

@@ -90,6 +90,52 @@ static char *build_dot(const struct profile *p, const struct graph_opts *o)
     return buf;
 }
 
+/* graph_build_owned works on the profile's call events in place: the graph must be the
+ * same as graph_build's, which must leave the profile as it was (built twice, the same). On
+ * fixtures of every recipe, with cycles (recur, cycle.prof) and with -n0 -e0 so that every
+ * call's numbers are drawn. */
+static void test_build_owned_same(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"callgrind", "tests/fixtures/callgrind/recur.callgrind"},
+        {"callgrind", "tests/fixtures/callgrind/threads-1.callgrind"},
+        {"perf", "tests/fixtures/perf/cxx.perf"},
+        {"collapse", "tests/fixtures/collapse/pyspy.collapse"},
+        {"prof", "tests/fixtures/prof/cycle.prof"},
+        {"pstats", "tests/fixtures/pstats/cprofile-3.11.pstats"},
+        {"axe", "tests/fixtures/axe/solver.axe"},
+        {"hprof", "tests/fixtures/hprof/demo.hprof"},
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        struct graph_opts o;
+        graph_opts_init(&o);
+        o.node_thres = 0;
+        o.edge_thres = 0;
+        struct profile *p = test_read_file(cases[k][0], cases[k][1]);
+        char *first = build_dot(p, &o);
+        char *again = build_dot(p, &o);
+        assert_string_equal(first, again);
+        struct diag d;
+        diag_init(&d);
+        d.quiet = true;
+        struct graph *g = NULL;
+        assert_int_equal(graph_build_owned(p, &o, &g, &d), P2P_OK);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        render_dot(g, f);
+        fclose(f);
+        assert_true(strlen(first) > 100);
+        assert_string_equal(first, buf);
+        graph_free(g);
+        profile_free(p);
+        free(first);
+        free(again);
+        free(buf);
+    }
+}
+
 static void assert_contains(const char *hay, const char *needle)
 {
     if (!strstr(hay, needle)) {
@@ -774,6 +820,7 @@ int main(void)
         cmocka_unit_test(test_pstats_recipe),     cmocka_unit_test(test_compare),
         cmocka_unit_test(test_max_nodes_tree),    cmocka_unit_test(test_max_nodes_connectors),
         cmocka_unit_test(test_max_nodes_no_root), cmocka_unit_test(test_max_nodes_compare),
+        cmocka_unit_test(test_build_owned_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

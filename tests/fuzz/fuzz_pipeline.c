@@ -49,8 +49,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const struct reader *r = reader_sniff(in);
     struct profile *p = NULL;
     struct graph *g = NULL;
-    if (r && r->read(&in, 1, NULL, &p, &d) == P2P_OK &&
-        graph_build(p, &o, &g, &d) == P2P_OK) {
+    bool ok = r && r->read(&in, 1, NULL, &p, &d) == P2P_OK;
+    if (ok) {
+        /* As main does: the input goes, the lookup tables go, the graph works in place. */
+        input_free(in);
+        in = NULL;
+        profile_seal(p);
+    }
+    if (ok && graph_build_owned(p, &o, &g, &d) == P2P_OK) {
         char *dot = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&dot, &len);

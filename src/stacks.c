@@ -299,6 +299,9 @@ struct stacks_sink *stacks_sink_open(struct stacks *s, size_t input_len)
     }
     k->batch[0].ops = xmalloc(sizeof(struct sink_op));
     k->batch[0].cap_ops = 1;
+    /* Never NULL, even for an empty frame id (no pointer arithmetic on NULL). */
+    k->batch[0].bytes = xmalloc(256);
+    k->batch[0].cap_bytes = 256;
     return k;
 }
 

@@ -255,6 +255,14 @@ static void test_threaded(void **state)
     strbuf_add(&b, " 1\n", 3);
     test_expect_threaded_same("collapse", NULL, b.s, b.len);
     strbuf_fini(&b);
+    /* Empty frame names (first, inner, last), which carry no bytes of id: found by fuzzing
+     * as arithmetic on a NULL buffer (UBSan) in the inline path. */
+    static const char empty[] = ";wo 5\na;;b 2\nc; 1\n;;; 3\n";
+    test_expect_threaded_same("collapse", NULL, empty, sizeof(empty) - 1);
+    struct profile *p = test_read_buf_ok("collapse", "empty", empty, sizeof(empty) - 1, NULL, NULL);
+    test_expect_ev(&p->funcs[test_func(p, "")].ev, PEV_TOTAL_SAMPLES, 11);
+    test_expect_ev(&p->funcs[test_func(p, "wo")].ev, PEV_SAMPLES, 5);
+    profile_free(p);
     stacks_thread_min = 0; /* the error half way, on the thread */
     test_read_fails("collapse",
                     "a;b 1\na;b;c 2\nno count here\na 1\n",

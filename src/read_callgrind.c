@@ -212,6 +212,64 @@ static struct span next_token(const char *s, size_t n, size_t *i)
     return (struct span){s + b, e - b};
 }
 
+/* The common cost line in one pass: cost_tokens' pattern for the positions, then events that
+ * are plain unsigned decimals of at most 15 digits (below 2^53, so (double) of the integer is
+ * what event_value gives), no more tokens than positions plus events. Sets the token count and
+ * the value of column `col`. Anything else returns false with no effect, and the general path
+ * (cost_tokens, event_value) decides, with its messages. */
+static bool cost_fast(const char *s, size_t n, size_t n_pos, size_t n_events, size_t col,
+                      size_t *n_tok, double *v)
+{
+    size_t i = 0, count = 0;
+    uint64_t val = 0;
+    if (n == 0 || n_events == 0)
+        return false;
+    for (;;) {
+        if (count < n_pos) {
+            if (s[i] == '*') {
+                i++;
+            } else if (n - i > 2 && s[i] == '0' && s[i + 1] == 'x' &&
+                       pytext_hex_digit(s[i + 2])) {
+                for (i += 2; i < n && pytext_hex_digit(s[i]); i++)
+                    ;
+            } else {
+                if (s[i] == '+' || s[i] == '-')
+                    i++;
+                size_t d = i;
+                while (i < n && pytext_digit(s[i]))
+                    i++;
+                if (i == d)
+                    return false;
+            }
+        } else {
+            if (count - n_pos >= n_events)
+                return false;
+            size_t d = i;
+            uint64_t u = 0;
+            while (i < n && pytext_digit(s[i]))
+                u = u * 10 + (uint64_t)(s[i++] - '0');
+            if (i == d || i - d > 15)
+                return false;
+            if (count - n_pos == col)
+                val = u;
+        }
+        count++;
+        if (i == n)
+            break;
+        if (s[i] != ' ')
+            return false;
+        while (i < n && s[i] == ' ')
+            i++;
+        if (i == n)
+            return false; /* unreachable after rstrip; the general path decides */
+    }
+    if (count < n_pos)
+        return false;
+    *n_tok = count;
+    *v = (double)val;
+    return true;
+}
+
 /* An event value: gprof2dot converts every event token with float(), so hex and "*" are
  * errors there (a crash) and here. */
 static enum p2p_status event_value(struct cg *c, struct span t, double *out)
@@ -294,7 +352,11 @@ static enum p2p_status get_func(struct cg *c, enum slot_id obj, enum slot_id fn,
 static enum p2p_status cost_line(struct cg *c, bool is_call, int64_t calls, bool *matched)
 {
     size_t n = (size_t)(pytext_rstrip(c->line, c->line + c->len) - c->line);
-    size_t n_tok = cost_tokens(c->line, n);
+    size_t n_tok;
+    double v = 0;
+    bool fast = cost_fast(c->line, n, c->n_positions, c->n_events, c->event_col, &n_tok, &v);
+    if (!fast)
+        n_tok = cost_tokens(c->line, n);
     *matched = n_tok > 0;
     if (n_tok == 0)
         return P2P_OK;
@@ -322,11 +384,10 @@ static enum p2p_status cost_line(struct cg *c, bool is_call, int64_t calls, bool
     if (n_tok < n_pos)
         return diag_fail(c->d, c->lineno, "%zu numbers on a cost line; %zu positions expected",
                          n_tok, n_pos);
-    double v = 0;
     size_t at = 0;
-    for (size_t t = 0; t < n_pos; t++)
+    for (size_t t = 0; !fast && t < n_pos; t++)
         next_token(c->line, n, &at);
-    for (size_t t = n_pos; t < n_tok; t++) {
+    for (size_t t = n_pos; !fast && t < n_tok; t++) {
         double x;
         st = event_value(c, next_token(c->line, n, &at), &x);
         if (st != P2P_OK)

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,6 +477,57 @@ static void test_cost_lines(void **state)
     profile_free(p);
 }
 
+/* Generated cost lines, mixing the one-pass common case (unsigned events of up to 15 digits)
+ * with everything it hands to the general path (signs, 16 and more digits, leading zeros,
+ * missing events, runs of spaces, trailing white): the self cost of each event column must be
+ * the sum, in file order, of the values strtod gives. */
+static void test_cost_lines_generated(void **state)
+{
+    (void)state;
+    static const char *const pos[] = {"*", "+3", "-2", "0x1F", "12", "0"};
+    static const char *const ev[] = {"0",   "7",   "007",  "+5",  "-7",  "123456789012345",
+                                     "1234567890123456", "99999999999999999",
+                                     "000000000000000000001", "42"};
+    static const struct reader_opts opts[3] = {{.event = "A"}, {.event = "B"}, {.event = "C"}};
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    double want[3] = {0, 0, 0};
+    uint32_t r = 12345;
+#define NEXT() (r = r * 1103515245u + 12345u, (r >> 16) & 0x7fff)
+    len += (size_t)snprintf(buf + len, cap - len, "positions: instr line\nevents: A B C\nfn=f\n");
+    for (int line = 0; line < 400; line++) {
+        for (int k = 0; k < 2; k++)
+            len += (size_t)snprintf(buf + len, cap - len, "%s%s", k ? " " : "",
+                                    pos[NEXT() % (sizeof(pos) / sizeof(pos[0]))]);
+        unsigned n_ev = NEXT() % 4;
+        for (unsigned k = 0; k < n_ev; k++) {
+            const char *e = ev[NEXT() % (sizeof(ev) / sizeof(ev[0]))];
+            len += (size_t)snprintf(buf + len, cap - len, "%s%s", NEXT() % 4 ? " " : "   ", e);
+            want[k] += strtod(e, NULL);
+        }
+        len += (size_t)snprintf(buf + len, cap - len, "%s\n", NEXT() % 8 ? "" : " \t");
+        assert_true(len + 256 < cap);
+    }
+#undef NEXT
+    for (int k = 0; k < 3; k++) {
+        unsigned w;
+        struct profile *p = test_read_buf_ok("callgrind", "test", buf, len, &opts[k], &w);
+        assert_int_equal(w, 0);
+        check_func(p, "f", want[k], 0, NULL);
+        check_total(p, want[k]);
+        profile_free(p);
+    }
+    free(buf);
+
+    /* The general path still decides lines the one-pass parser does not take. */
+    test_read_fails("callgrind", "events: A B\nfn=f\n1 2 3 4\n", 3,
+                    "at most 1 positions and 2 events");
+    test_read_fails("callgrind", "events: A B C\nfn=f\n1 +2 0x1F\n", 3, "not a decimal number");
+    test_read_fails("callgrind", "positions: instr line\nevents: A\nfn=f\n0x10\n", 4,
+                    "2 positions expected");
+}
+
 static void test_calls_lines(void **state)
 {
     (void)state;
@@ -729,6 +781,7 @@ int main(void)
         cmocka_unit_test(test_name_compression),
         cmocka_unit_test(test_modules),
         cmocka_unit_test(test_cost_lines),
+        cmocka_unit_test(test_cost_lines_generated),
         cmocka_unit_test(test_calls_lines),
         cmocka_unit_test(test_ignored_lines),
         cmocka_unit_test(test_xdebug),

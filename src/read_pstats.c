@@ -73,8 +73,10 @@ struct ctx {
     const char **pfiles;   /* file names interned in the profile */
     size_t n_pfiles, cap_pfiles;
     /* Per file, by marshal value index: */
-    size_t *key_cache;  /* key tuple -> key index, SIZE_MAX if not seen */
-    size_t *text_cache; /* string or code object -> index in texts, SIZE_MAX if not seen */
+    /* Key tuple -> key index + 1, string or code object -> index in texts + 1, 0 if not seen.
+     * One array serves both, as a value is either a tuple or not; zero from calloc means fresh
+     * pages come from the kernel already cleared, with no pass of our own over them. */
+    size_t *cache;
     struct text *texts;
     size_t n_texts, cap_texts;
     /* Bytes of text built from the data (names, code reprs). References can make a small
@@ -253,9 +255,9 @@ static enum p2p_status code_text(struct ctx *cx, const struct marshal_doc *doc,
 static enum p2p_status text_of(struct ctx *cx, const struct marshal_doc *doc, size_t vi,
                                struct text *out)
 {
-    size_t k = cx->text_cache[vi];
-    if (k != SIZE_MAX) {
-        *out = cx->texts[k];
+    size_t k = cx->cache[vi];
+    if (k) {
+        *out = cx->texts[k - 1];
         return P2P_OK;
     }
     const struct marshal_value *v = marshal_get(doc, vi);
@@ -275,7 +277,7 @@ static enum p2p_status text_of(struct ctx *cx, const struct marshal_doc *doc, si
     }
     UTIL_GROW(cx->texts, cx->cap_texts, cx->n_texts + 1);
     cx->texts[cx->n_texts] = t;
-    cx->text_cache[vi] = cx->n_texts++;
+    cx->cache[vi] = ++cx->n_texts;
     *out = t;
     return P2P_OK;
 }
@@ -292,9 +294,9 @@ static void add_bytes(struct strbuf *b, const void *p, size_t n)
 static enum p2p_status resolve_key(struct ctx *cx, const struct marshal_doc *doc, size_t vi,
                                    size_t *out)
 {
-    size_t cached = cx->key_cache[vi];
-    if (cached != SIZE_MAX) {
-        *out = cached;
+    size_t cached = cx->cache[vi];
+    if (cached) {
+        *out = cached - 1;
         return P2P_OK;
     }
     const struct marshal_value *v = marshal_get(doc, vi);
@@ -355,7 +357,7 @@ static enum p2p_status resolve_key(struct ctx *cx, const struct marshal_doc *doc
         cx->keys[cx->n_keys].func = SIZE_MAX;
         cx->n_keys++;
     }
-    cx->key_cache[vi] = k;
+    cx->cache[vi] = k + 1;
     *out = k;
     return P2P_OK;
 }
@@ -507,12 +509,8 @@ static enum p2p_status load_file(struct ctx *cx, const struct input *in, struct 
     if (s != P2P_OK)
         return s;
     /* Caches by value index: an array, not a hash table, as indices are dense. */
-    free(cx->key_cache);
-    free(cx->text_cache);
-    cx->key_cache = xmalloc((doc->n_vals + 1) * sizeof(size_t));
-    cx->text_cache = xmalloc((doc->n_vals + 1) * sizeof(size_t));
-    memset(cx->key_cache, 0xff, (doc->n_vals + 1) * sizeof(size_t));
-    memset(cx->text_cache, 0xff, (doc->n_vals + 1) * sizeof(size_t));
+    free(cx->cache);
+    cx->cache = xcalloc(doc->n_vals + 1, sizeof(size_t));
     const struct marshal_value *root = marshal_get(doc, doc->root);
     if (root->kind != MARSHAL_DICT) {
         s = diag_fail_at(cx->d, root->offset, "expected a dict of function statistics, found a %s",
@@ -747,8 +745,7 @@ static enum p2p_status read_pstats(struct input *const *in, size_t n_in,
     strbuf_fini(&cx.text);
     imap_fini(&cx.key_ids);
     imap_fini(&cx.filenames);
-    free(cx.key_cache);
-    free(cx.text_cache);
+    free(cx.cache);
     free(cx.keys);
     free(cx.pfiles);
     free(cx.texts);

@@ -166,6 +166,25 @@ static enum p2p_status header_line(struct cg *c, bool *matched)
 /* Match gprof2dot's cost-line pattern on the line without trailing whitespace: tokens
  * separated by runs of spaces (no tabs, no leading space), each 0x<hex>, <digits>,
  * +<digits>, -<digits> or "*". Returns the number of tokens, 0 if the line is no cost line. */
+/* The end of the token of that pattern starting at s[i] (i < n), or SIZE_MAX if none starts
+ * there. */
+static size_t token_end(const char *s, size_t n, size_t i)
+{
+    if (s[i] == '*')
+        return i + 1;
+    if (n - i > 2 && s[i] == '0' && s[i + 1] == 'x' && pytext_hex_digit(s[i + 2])) {
+        for (i += 2; i < n && pytext_hex_digit(s[i]); i++)
+            ;
+        return i;
+    }
+    if (s[i] == '+' || s[i] == '-')
+        i++;
+    size_t d = i;
+    while (i < n && pytext_digit(s[i]))
+        i++;
+    return i == d ? SIZE_MAX : i;
+}
+
 static size_t cost_tokens(const char *s, size_t n)
 {
     size_t i = 0, count = 0;
@@ -178,20 +197,8 @@ static size_t cost_tokens(const char *s, size_t n)
             if (i == n)
                 return 0;
         }
-        if (s[i] == '*') {
-            i++;
-        } else if (n - i > 2 && s[i] == '0' && s[i + 1] == 'x' && pytext_hex_digit(s[i + 2])) {
-            for (i += 2; i < n && pytext_hex_digit(s[i]); i++)
-                ;
-        } else {
-            if (s[i] == '+' || s[i] == '-')
-                i++;
-            size_t d = i;
-            while (i < n && pytext_digit(s[i]))
-                i++;
-            if (i == d)
-                return 0;
-        }
+        if ((i = token_end(s, n, i)) == SIZE_MAX)
+            return 0;
         if (i < n && s[i] != ' ')
             return 0;
         count++;
@@ -226,21 +233,8 @@ static bool cost_fast(const char *s, size_t n, size_t n_pos, size_t n_events, si
         return false;
     for (;;) {
         if (count < n_pos) {
-            if (s[i] == '*') {
-                i++;
-            } else if (n - i > 2 && s[i] == '0' && s[i + 1] == 'x' &&
-                       pytext_hex_digit(s[i + 2])) {
-                for (i += 2; i < n && pytext_hex_digit(s[i]); i++)
-                    ;
-            } else {
-                if (s[i] == '+' || s[i] == '-')
-                    i++;
-                size_t d = i;
-                while (i < n && pytext_digit(s[i]))
-                    i++;
-                if (i == d)
-                    return false;
-            }
+            if ((i = token_end(s, n, i)) == SIZE_MAX)
+                return false;
         } else {
             if (count - n_pos >= n_events)
                 return false;

@@ -3,11 +3,14 @@
 #include "config.h"
 
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "profile.h"
@@ -83,12 +86,73 @@ static void test_events(void **state)
     assert_false(ev_has(&e, PEV_TTR));
 }
 
+/* Runs fn(p) in a child process and returns how the child ended. */
+static int in_child(void (*fn)(struct profile *), struct profile *p)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        fn(p);
+        _exit(0);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    return st;
+}
+
+static void find_after_seal(struct profile *p) { profile_find_str(p, "main", 4); }
+static void func_after_seal(struct profile *p) { profile_func_str(p, "new", 3, NULL); }
+static void call_after_seal(struct profile *p) { profile_call(p, 0, 1, NULL); }
+static void intern_after_seal(struct profile *p) { profile_intern(p, "x", 1); }
+
+/* Sealing frees the lookup tables and keeps everything the graph stage reads: functions,
+ * names, calls and events. Any lookup afterwards is a bug and aborts. */
+static void test_seal(void **state)
+{
+    (void)state;
+    struct profile *p = profile_new(PROF_RECIPE_SAMPLES, false);
+    char id[32];
+    for (int i = 0; i < 2000; i++) {
+        snprintf(id, sizeof(id), "fn%d", i);
+        size_t f = profile_func_str(p, id, strlen(id), NULL);
+        ev_add(&p->funcs[f].ev, PEV_SAMPLES, i);
+        if (i)
+            ev_add(&profile_call(p, f - 1, f, NULL)->ev, PEV_SAMPLES, 2 * i);
+    }
+    const char *label = profile_intern(p, "main", 4);
+    profile_seal(p);
+    assert_null(p->index_);
+    assert_int_equal(p->n_funcs, 2000);
+    assert_string_equal(label, "main");
+    for (size_t i = 0; i < p->n_funcs; i++) {
+        snprintf(id, sizeof(id), "fn%zu", i);
+        assert_string_equal(p->funcs[i].name, id);
+        assert_float_equal(ev_get(&p->funcs[i].ev, PEV_SAMPLES), (double)i, 0);
+        assert_int_equal(p->funcs[i].n_calls, i + 1 < p->n_funcs);
+        if (p->funcs[i].n_calls) {
+            assert_int_equal(p->funcs[i].calls[0].callee, i + 1);
+            assert_float_equal(ev_get(&p->funcs[i].calls[0].ev, PEV_SAMPLES), 2.0 * (i + 1), 0);
+        }
+    }
+    int st = in_child(find_after_seal, p);
+    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+    st = in_child(func_after_seal, p);
+    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+    st = in_child(call_after_seal, p);
+    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+    st = in_child(intern_after_seal, p);
+    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+    profile_free(p); /* and freeing a sealed profile is clean (valgrind, ASan) */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_string_ids),
         cmocka_unit_test(test_int_ids_and_calls),
         cmocka_unit_test(test_events),
+        cmocka_unit_test(test_seal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -384,6 +384,15 @@ static void checkpoint(struct line_reader *lr)
     lr->mark = in->len - lr->pos > MARK_STEP ? lr->pos + MARK_STEP : in->len;
 }
 
+void lines_skip_rest(struct line_reader *lr)
+{
+    lr->pos = lr->in->len;
+    if (lr->counted < lr->pos) {
+        progress_advance(lr->pos - lr->counted);
+        lr->counted = lr->pos;
+    }
+}
+
 int lines_next(struct line_reader *lr, const char **line, size_t *len, struct diag *d)
 {
     const struct input *in = lr->in;
@@ -409,5 +418,10 @@ int lines_next(struct line_reader *lr, const char **line, size_t *len, struct di
     *line = (const char *)p;
     *len = n;
     lr->pos += n + term;
+    /* The last line: report the rest now, as a reader may stop without asking for more. */
+    if (lr->pos == in->len && lr->counted < lr->pos) {
+        progress_advance(lr->pos - lr->counted);
+        lr->counted = lr->pos;
+    }
     return 1;
 }

@@ -60,6 +60,10 @@ int lines_next(struct line_reader *lr, const char **line, size_t *len, struct di
  * bad line: that is reported when it is consumed). */
 int lines_peek(const struct line_reader *lr, const char **line, size_t *len);
 
+/* The reader needs no more lines: count the rest as passed (for the progress line) and make
+ * lines_next return 0. */
+void lines_skip_rest(struct line_reader *lr);
+
 /* A cursor over binary data; every read checks the remaining length first. */
 struct cursor {
     const unsigned char *p;

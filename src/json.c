@@ -7,6 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "progress.h"
+
+#define MARK_STEP ((size_t)1 << 20)
+
 enum {
     ST_VALUE,        /* a value must follow (document start, after ':' or an array's ',') */
     ST_VALUE_OR_END, /* just after '[' */
@@ -22,6 +26,7 @@ void json_init(struct json_parser *jp, const void *data, size_t len)
     jp->p_ = data;
     jp->end_ = jp->p_ + len;
     jp->line_start_ = jp->p_;
+    jp->counted_ = jp->mark_ = jp->p_;
     jp->line_ = 1;
     jp->tok_line = 1;
     jp->state_ = ST_VALUE;
@@ -352,11 +357,22 @@ static enum p2p_status close_container(struct json_parser *jp, enum json_token *
     return P2P_OK;
 }
 
+/* Every MARK_STEP bytes and at the end: report the bytes passed to the progress line. Out of
+ * line, so the per-token path stays one compare. */
+static void checkpoint(struct json_parser *jp)
+{
+    progress_advance((uint64_t)(jp->p_ - jp->counted_));
+    jp->counted_ = jp->p_;
+    jp->mark_ = (size_t)(jp->end_ - jp->p_) > MARK_STEP ? jp->p_ + MARK_STEP : jp->end_;
+}
+
 enum p2p_status json_next(struct json_parser *jp, enum json_token *tok, struct diag *d)
 {
     *tok = JSON_EOF;
     if (jp->failed_)
         return P2P_ERR_PARSE;
+    if (jp->p_ >= jp->mark_)
+        checkpoint(jp);
     skip_ws(jp);
     jp->tok_line = jp->line_;
     const unsigned char *p = jp->p_;
@@ -382,6 +398,7 @@ enum p2p_status json_next(struct json_parser *jp, enum json_token *tok, struct d
         if (p != jp->end_)
             return fail(jp, d, p, "unexpected data after the JSON value");
         jp->state_ = ST_DONE;
+        checkpoint(jp);
         return P2P_OK;
     }
     bool in_array = jp->stack_[jp->depth - 1] == 'a';

@@ -41,6 +41,7 @@ struct json_parser {
 
     /* private */
     const unsigned char *p_, *end_, *line_start_;
+    const unsigned char *counted_, *mark_; /* progress: reported up to; next report at */
     uint64_t line_;
     int state_;
     bool failed_;

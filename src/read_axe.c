@@ -466,6 +466,7 @@ static enum p2p_status parse(struct axe *a, const struct input *in)
             return diag_fail(a->d, lr.lineno,
                              "unexpected end of file: expected the \"Index Function\" table");
     }
+    lines_skip_rest(&lr); /* the index and anything after it */
     return build(a);
 }
 

@@ -691,6 +691,7 @@ static enum p2p_status parse(struct gp *g, const struct input *in)
             return diag_fail(g->d, lr.lineno,
                              "unexpected end of file: the call graph must end with a form feed");
     }
+    lines_skip_rest(&lr); /* the index and anything after it */
     build(g);
     return P2P_OK;
 }

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "imap.h"
 #include "marshal.h"
+#include "progress.h"
 #include "pytext.h"
 #include "reader.h"
 
@@ -540,6 +541,7 @@ static enum p2p_status load_file(struct ctx *cx, const struct input *in, struct 
             goto out;
         st->total_tt += st->e[i].tt;
     }
+    progress_advance(in->len); /* a file at a time: the decoder sees it whole */
 out:
     marshal_free(doc);
     return s;

@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "imap.h"
+#include "progress.h"
 #include "pytext.h"
 #include "read_sleepy.h"
 
@@ -402,6 +403,8 @@ static enum p2p_status read_sleepy(struct input *const *in, size_t n_in,
 
     enum p2p_status status = sleepy_read_members(zip_member, za, out, d);
     zip_discard(za); /* also frees src */
+    if (status == P2P_OK)
+        progress_advance(in[0]->len); /* at the end: libzip reads the archive as it likes */
     return status;
 }
 

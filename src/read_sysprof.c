@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "imap.h"
+#include "progress.h"
 #include "pytext.h"
 
 /* Most <object> or <node> elements a profile may hold (real ones have thousands). */
@@ -332,6 +333,7 @@ static enum p2p_status parse_xml(struct parser *ps, const struct input *in)
                              XML_ErrorString(XML_GetErrorCode(ps->xp)));
         }
         pos += n;
+        progress_advance(n);
     } while (pos < in->len);
     if (ps->status == P2P_OK && ps->ctx[0] != CTX_DONE)
         return diag_fail(ps->d, cur_line(ps), "expected <profile>"); /* unreachable: expat */

@@ -15,6 +15,7 @@
 
 #include "reader.h"
 #include "testutil.h"
+#include "progress.h"
 #include "util.h"
 
 char *test_path(const char *rel)
@@ -44,11 +45,20 @@ struct profile *test_read_file_opts(const char *fmt, const char *rel,
     const struct reader *r = reader_find(fmt);
     assert_non_null(r);
     struct profile *p = NULL;
+    progress_stage("test", in->len);
     enum p2p_status st = r->read(&in, 1, opts, &p, &d);
     if (st != P2P_OK) {
         char buf[1024];
         diag_format(&d, buf, sizeof(buf));
         print_error("reading %s failed: %s\n", path, buf);
+    }
+    /* Every reader reports the bytes it has passed, so the progress line can show them. */
+    uint64_t done = progress_done();
+    progress_end();
+    if (st == P2P_OK && done != in->len) {
+        print_error("%s: reader reported %llu bytes of %zu\n", path, (unsigned long long)done,
+                    in->len);
+        fail();
     }
     input_free(in);
     free(path);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "progress.h"
 #include "reader.h"
 #include "testutil.h"
 
@@ -428,10 +429,44 @@ static void test_tokenizer(void **state)
     assert_string_equal(json_token_desc(JSON_ARRAY_BEGIN), "an array");
 }
 
+/* The tokenizer reports the bytes it has passed every megabyte, and all of them at the end. */
+static void test_progress_bytes(void **state)
+{
+    (void)state;
+    struct strbuf b;
+    strbuf_init(&b);
+    strbuf_addc(&b, '[');
+    for (size_t i = 0; b.len < ((size_t)3 << 20) + 777; i++)
+        strbuf_addf(&b, "%s{\"name\": \"f%zu\", \"t\": %zu.5}\n", i ? ", " : "", i, i * 7);
+    strbuf_add(&b, "]  \n", 4);
+    struct json_parser jp;
+    struct diag d;
+    diag_init(&d);
+    progress_stage("test", b.len);
+    json_init(&jp, b.s, b.len);
+    enum json_token t;
+    size_t tokens = 0, seen_below = 0;
+    do {
+        assert_int_equal(json_next(&jp, &t, &d), P2P_OK);
+        uint64_t at = (uint64_t)(jp.p_ - (const unsigned char *)b.s), done = progress_done();
+        assert_true(done <= at);
+        assert_true(at - done <= ((uint64_t)1 << 20) + 64);
+        seen_below += done < at;
+        tokens++;
+    } while (t != JSON_EOF);
+    assert_true(tokens > 100000);
+    assert_true(seen_below > 0); /* in steps, not per token */
+    assert_int_equal(progress_done(), b.len);
+    progress_end();
+    json_fini(&jp);
+    strbuf_fini(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_progress_bytes),
         cmocka_unit_test(test_fixture),
         cmocka_unit_test(test_cycle_example),
         cmocka_unit_test(test_recursion_example),

@@ -42,27 +42,6 @@ static void add_difference(struct strbuf *b, double d, int k)
     strbuf_add(b, buf, n);
 }
 
-/* name -> index of the function of w (sorted by id, later ids replace earlier). */
-struct name_index {
-    const char **names;
-    size_t *vals;
-    size_t mask;
-};
-
-static size_t ni_slot(const struct name_index *m, const char *name)
-{
-    size_t j = util_hash(name, strlen(name)) & m->mask;
-    while (m->names[j] && strcmp(m->names[j], name) != 0)
-        j = (j + 1) & m->mask;
-    return j;
-}
-
-static size_t ni_get(const struct name_index *m, const char *name)
-{
-    size_t j = ni_slot(m, name);
-    return m->names[j] ? m->vals[j] : SIZE_MAX;
-}
-
 struct graph *present_compare(const struct work *a, const struct work *b,
                               const struct graph_opts *o, struct diag *d)
 {
@@ -76,13 +55,8 @@ struct graph *present_compare(const struct work *a, const struct work *b,
 
     size_t na, nb;
     size_t *oa = sorted_funcs(a, &na), *ob = sorted_funcs(b, &nb);
-    struct name_index m;
-    size_t slots = 16;
-    while (slots < nb * 2 + 2)
-        slots *= 2;
-    m.names = xcalloc(slots, sizeof(*m.names));
-    m.vals = xcalloc(slots, sizeof(*m.vals));
-    m.mask = slots - 1;
+    struct name_index m; /* name -> index of the function of b (later ids replace earlier) */
+    ni_init(&m, nb);
     for (size_t q = 0; q < nb; q++) {
         const char *name = b->p->funcs[ob[q]].name;
         size_t j = ni_slot(&m, name);
@@ -110,6 +84,7 @@ struct graph *present_compare(const struct work *a, const struct work *b,
         gidx[oa[q]] = q;
         graph_add_node(g, node_id(a->p, oa[q]));
     }
+    graph_unique_ids(g);
     struct strbuf lb;
     strbuf_init(&lb);
     size_t last_match = SIZE_MAX; /* in b */
@@ -243,7 +218,6 @@ struct graph *present_compare(const struct work *a, const struct work *b,
     free(gidx);
     free(oa);
     free(ob);
-    free(m.names);
-    free(m.vals);
+    ni_fini(&m);
     return g;
 }

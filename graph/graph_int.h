@@ -128,6 +128,19 @@ void label_pct(struct strbuf *b, double ratio);
 size_t label_node_events(const struct graph_opts *o, enum prof_event *ev, size_t max);
 
 /* present.c */
+/* A map from strings (kept alive by the caller) to size_t, open addressing. */
+struct name_index {
+    const char **names;
+    size_t *vals;
+    size_t mask;
+};
+void ni_init(struct name_index *m, size_t n); /* room for n names */
+void ni_fini(struct name_index *m);
+/* The slot holding name, or the empty slot where it would go. */
+size_t ni_slot(const struct name_index *m, const char *name);
+size_t ni_get(const struct name_index *m, const char *name); /* SIZE_MAX if absent */
+/* Gives nodes whose ids are equal distinct ids (see present.c). */
+void graph_unique_ids(struct graph *g);
 struct graph *graph_alloc(enum graph_theme theme, bool compare);
 void attrs_add(struct graph_attrs *a, const char *name, char *value);
 void attrs_sort(struct graph_attrs *a);

@@ -144,6 +144,70 @@ void graph_add_edge(struct graph *g, size_t tail, size_t head)
     g->edges[g->n_edges++].head = head;
 }
 
+void ni_init(struct name_index *m, size_t n)
+{
+    size_t slots = 16;
+    while (slots < n * 2 + 2)
+        slots *= 2;
+    m->names = xcalloc(slots, sizeof(*m->names));
+    m->vals = xcalloc(slots, sizeof(*m->vals));
+    m->mask = slots - 1;
+}
+
+void ni_fini(struct name_index *m)
+{
+    free(m->names);
+    free(m->vals);
+}
+
+size_t ni_slot(const struct name_index *m, const char *name)
+{
+    size_t j = util_hash(name, strlen(name)) & m->mask;
+    while (m->names[j] && strcmp(m->names[j], name) != 0)
+        j = (j + 1) & m->mask;
+    return j;
+}
+
+size_t ni_get(const struct name_index *m, const char *name)
+{
+    size_t j = ni_slot(m, name);
+    return m->names[j] ? m->vals[j] : SIZE_MAX;
+}
+
+/* Distinct functions can have equal ids once cleaned (a stray byte 0xFF reads as "\xc3\xbf",
+ * a control character as its picture, which a name can also hold) or hashed, and DOT and
+ * cgraph would merge their nodes. The first keeps its id; each later one gets " #2", " #3",
+ * ..., the first that no node holds. The map keeps, for an id, the last suffix it gave, so a
+ * thousand equal ids cost a thousand tries, not half a million. gprof2dot's ids are the
+ * names, which cannot be equal, so its output is never changed. */
+void graph_unique_ids(struct graph *g)
+{
+    struct name_index m;
+    ni_init(&m, g->n_nodes);
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        size_t j = ni_slot(&m, g->nodes[i].id);
+        if (!m.names[j]) {
+            m.names[j] = g->nodes[i].id;
+            m.vals[j] = 1;
+            continue;
+        }
+        for (size_t k = m.vals[j] + 1;; k++) {
+            char *alt = xasprintf("%s #%zu", g->nodes[i].id, k);
+            size_t a = ni_slot(&m, alt);
+            if (!m.names[a]) {
+                m.names[a] = alt;
+                m.vals[a] = 1;
+                m.vals[j] = k;
+                free(g->nodes[i].id);
+                g->nodes[i].id = alt;
+                break;
+            }
+            free(alt);
+        }
+    }
+    ni_fini(&m);
+}
+
 int func_id_cmp(const struct profile *p, size_t a, size_t b)
 {
     const struct prof_func *x = &p->funcs[a], *y = &p->funcs[b];
@@ -303,6 +367,7 @@ struct graph *present(const struct work *w, const struct graph_opts *o, struct d
         gidx[order[k]] = k;
         graph_add_node(g, node_id(w->p, order[k]));
     }
+    graph_unique_ids(g);
     struct strbuf b;
     strbuf_init(&b);
     for (size_t k = 0; k < n; k++) {

@@ -141,6 +141,34 @@ static void test_hostile_names(void **state)
     profile_free(p);
 }
 
+/* Distinct names that read the same once cleaned (a stray byte 0xFF and U+00FF, a control
+ * character and its picture) or that are equal to a suffixed id keep distinct nodes: a fuzz
+ * crasher merged them. The first in id order keeps its id. */
+static void test_equal_clean_ids(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"\xff", "\xc3\xbf", "\xc3\xbf #2", "\x01x",
+                                        "\xe2\x90\x81x"};
+    size_t n = sizeof(names) / sizeof(names[0]);
+    struct profile *p;
+    struct graph *g = names_graph(names, n, &p);
+    char *dot = dot_text(g);
+    Agraph_t *G = agmemread(dot);
+    assert_non_null(G);
+    assert_int_equal(agnnodes(G), (int)n + 1);
+    assert_int_equal(agnedges(G), (int)n);
+    /* ids sort by raw bytes: "\x01x", "\xc3\xbf", "\xc3\xbf #2", "\xe2\x90\x81x", "\xff" */
+    assert_non_null(agnode(G, (char *)"\xe2\x90\x81x", 0));
+    assert_non_null(agnode(G, (char *)"\xe2\x90\x81x #2", 0));
+    assert_non_null(agnode(G, (char *)"\xc3\xbf", 0));
+    assert_non_null(agnode(G, (char *)"\xc3\xbf #2", 0));
+    assert_non_null(agnode(G, (char *)"\xc3\xbf #3", 0));
+    agclose(G);
+    free(dot);
+    graph_free(g);
+    profile_free(p);
+}
+
 /* The SVG Graphviz writes for names with control characters, Latin-1 bytes and a very long
  * module is well-formed XML (checked with expat), and the DOT still parses. */
 static void test_names_in_svg(void **state)
@@ -285,6 +313,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quoting),
         cmocka_unit_test(test_hostile_names),
+        cmocka_unit_test(test_equal_clean_ids),
         cmocka_unit_test(test_names_in_svg),
         cmocka_unit_test(test_write_files),
         cmocka_unit_test(test_format_names),

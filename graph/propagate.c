@@ -204,9 +204,12 @@ static void compute_func(struct integ *it, size_t i)
  * each run walks the whole cycle: k entries, m members and c calls cost k (m + c), which a
  * 10 000-function recursive cycle entered everywhere makes 10^8 steps. gprof2dot's run is
  * three walks: ranks (Dijkstra with unit weights), in(Z) by a depth-first walk along calls
- * to the next rank, and the shares, recursively. Here a run is two linear passes over flat
- * per-cycle arrays, with the same floating-point sums:
- * - One breadth-first pass gives the ranks and in(Z). in(Z) adds the ratios of the calls
+ * to the next rank, and the shares, recursively. Here a run is a breadth-first pass and two
+ * passes over the calls it found, over flat per-cycle arrays, with the same floating-point
+ * sums:
+ * - The breadth-first pass gives the ranks and the calls to the next rank in breadth-first
+ *   order, call order within each member. Adding their ratios in that order gives in(Z),
+ *   the same sums as gprof2dot. in(Z) adds the ratios of the calls
  *   from the rank before in the order the depth-first walk meets them (order matters once
  *   there are three terms). That walk finishes a member before it starts another of the
  *   same rank (a member of the same rank is never below it), so it meets Z's callers in its
@@ -221,24 +224,38 @@ struct cyc {
     /* Member k's calls to other functions, in call order: items [at[k], at[k + 1]). */
     size_t *at;
     uint32_t *to;    /* local index of the callee, or NOT_IN for a call leaving the cycle */
-    double *val;     /* inside: the call's ratio; leaving: its flow (0 when unset) */
+    /* val: inside, the call's ratio; leaving, its flow (0 when unset). flow: inside, the
+     * flow accumulated over the runs. Together, as a run reads calls in no useful order. */
+    struct cyc_call {
+        double val, flow;
+    } *cl;
     struct wcall **call;
-    double *flow;    /* inside: flow accumulated over the runs */
     bool *touched;   /* inside: the call got a flow */
     /* Member k's calls to other members only, for the ranking: [iat[k], iat[k + 1]). */
     size_t *iat;
-    uint32_t *ito;
-    double *iratio;
+    /* Inner call j: callee and item (items fit 32 bits as members do: each is a 40-byte
+     * struct wcall). */
+    struct cyc_inner {
+        uint32_t to, item;
+    } *inner;
+    bool *leaves;    /* member k has calls leaving the cycle */
     double *in;      /* the member's own cost (the in event) */
     double *out;     /* its share, accumulated over the runs */
-    double *memo; /* share(X) in the current run */
+    /* A member in the current run: in(X), the ratios of the calls to it from the rank before,
+     * and share(X). */
+    struct cyc_mem {
+        double in_ratio, memo;
+    } *mem;
     /* The ranking of a run: two, so that one entry can be ranked while the run before
      * shares out (see run_all). mark[k] - base is member k's rank if mark[k] >= base. */
     struct cyc_rank {
         uint32_t *mark, base;
-        double *in_ratio;
         uint32_t *queue; /* members in breadth-first order */
         uint32_t qt;
+        /* The calls to the next rank, in call order, of queue[q]: up[ups[q] .. ups[q + 1]).
+         * The ranking knows them, so the shares need not test each call. */
+        struct cyc_inner *up;
+        uint32_t *ups;
     } rk[2];
 };
 
@@ -269,20 +286,20 @@ static void cyc_init(struct cyc *c, struct integ *it, size_t y)
     c->iat = xmalloc((nm + 1u) * sizeof(*c->iat));
     size_t ni = n_items ? n_items : 1, nn = n_inner ? n_inner : 1, nmm = nm ? nm : 1;
     c->to = xmalloc(ni * sizeof(*c->to));
-    c->val = xmalloc(ni * sizeof(*c->val));
+    c->cl = xcalloc(ni, sizeof(*c->cl));
     c->call = xmalloc(ni * sizeof(*c->call));
-    c->flow = xcalloc(ni, sizeof(*c->flow));
     c->touched = xcalloc(ni, sizeof(*c->touched));
-    c->ito = xmalloc(nn * sizeof(*c->ito));
-    c->iratio = xmalloc(nn * sizeof(*c->iratio));
+    c->inner = xmalloc(nn * sizeof(*c->inner));
+    c->leaves = xcalloc(nmm, sizeof(*c->leaves));
     c->in = xmalloc(nmm * sizeof(*c->in));
     c->out = xcalloc(nmm, sizeof(*c->out));
-    c->memo = xcalloc(nmm, sizeof(*c->memo));
+    c->mem = xcalloc(nmm, sizeof(*c->mem));
     for (int b = 0; b < 2; b++) {
         c->rk[b].mark = xcalloc(nmm, sizeof(*c->rk[b].mark));
-        c->rk[b].in_ratio = xcalloc(nmm, sizeof(*c->rk[b].in_ratio));
         /* + 1: written before qt moves */
         c->rk[b].queue = xmalloc((nm + 1u) * sizeof(*c->rk[b].queue));
+        c->rk[b].up = xmalloc((nn + 1u) * sizeof(*c->rk[b].up));
+        c->rk[b].ups = xmalloc((nm + 1u) * sizeof(*c->rk[b].ups));
     }
     size_t a = 0, b = 0;
     for (uint32_t k = 0; k < nm; k++) {
@@ -299,12 +316,14 @@ static void cyc_init(struct cyc *c, struct integ *it, size_t y)
             c->call[a] = call;
             if (w->f[z].cycle == y) {
                 c->to[a] = (uint32_t)it->rank[z];
-                c->val[a] = call->ratio;
-                c->ito[b] = c->to[a];
-                c->iratio[b++] = call->ratio;
+                c->cl[a].val = call->ratio;
+                c->inner[b].to = c->to[a];
+                c->inner[b].item = (uint32_t)a;
+                b++;
             } else {
                 c->to[a] = NOT_IN;
-                c->val[a] = ev_has(call->ev, it->out) ? ev_get(call->ev, it->out) : 0.0;
+                c->leaves[k] = true;
+                c->cl[a].val = ev_has(call->ev, it->out) ? ev_get(call->ev, it->out) : 0.0;
             }
             a++;
         }
@@ -322,23 +341,23 @@ static void cyc_fini(struct cyc *c, struct integ *it, size_t y)
         ev_set(&w->f[cy->members[k]].ev, it->out, c->out[k]);
     for (size_t a = 0; a < c->at[c->nm]; a++)
         if (c->touched[a])
-            ev_set(c->call[a]->ev, it->out, c->flow[a]);
+            ev_set(c->call[a]->ev, it->out, c->cl[a].flow);
     free(c->at);
     free(c->iat);
     free(c->to);
-    free(c->val);
+    free(c->cl);
     free(c->call);
-    free(c->flow);
     free(c->touched);
-    free(c->ito);
-    free(c->iratio);
+    free(c->inner);
+    free(c->leaves);
     free(c->in);
     free(c->out);
-    free(c->memo);
+    free(c->mem);
     for (int b = 0; b < 2; b++) {
         free(c->rk[b].mark);
-        free(c->rk[b].in_ratio);
         free(c->rk[b].queue);
+        free(c->rk[b].up);
+        free(c->rk[b].ups);
     }
 }
 
@@ -351,11 +370,11 @@ static inline double share_ratio(double n, double d)
     return q < 0.0 || isnan(q) ? 0.0 : q;
 }
 
-/* The first half of a run for entry member e (local index): ranks and in(). */
+/* The first half of a run for entry member e (local index): ranks and the calls to the next
+ * rank. */
 static void cyc_rank(const struct cyc *c, struct cyc_rank *k, uint32_t e)
 {
     uint32_t *mark = k->mark;
-    double *in_ratio = k->in_ratio;
     /* Ranks are below nm: a new base above every mark of the last run clears them all. */
     if (k->base > UINT32_MAX - 2 * (uint64_t)c->nm - 2) {
         memset(mark, 0, c->nm * sizeof(*mark));
@@ -363,57 +382,84 @@ static void cyc_rank(const struct cyc *c, struct cyc_rank *k, uint32_t e)
     }
     uint32_t base = k->base + c->nm + 1;
     k->base = base;
-    /* Breadth-first ranks from e over calls between distinct members, and in(Z): the sum
-     * of the ratios of calls to Z from the rank before (see above for the order). No
-     * branches: whether a callee is new, or one rank further, is unpredictable. Adding +0.0
-     * leaves a sum as it is (sums start at +0.0 and ratios are >= 0). */
-    uint32_t qt = 0;
+    /* Breadth-first ranks from e over calls between distinct members, and the calls to the
+     * next rank in the order in(Z) adds them (see above). No branches: whether a callee is
+     * new, or one rank further, is unpredictable. */
+    uint32_t qt = 0, nu = 0;
+    struct cyc_inner *up = k->up;
+    uint32_t *ups = k->ups;
     k->queue[qt++] = e;
     mark[e] = base;
-    in_ratio[e] = 0.0;
     for (uint32_t qh = 0; qh < qt; qh++) {
         uint32_t x = k->queue[qh];
         uint32_t mz = mark[x] + 1;
+        ups[qh] = nu;
         for (size_t j = c->iat[x], end = c->iat[x + 1]; j < end; j++) {
-            uint32_t z = c->ito[j];
-            bool fresh = mark[z] < base;
-            uint32_t m = fresh ? mz : mark[z];
+            struct cyc_inner call = c->inner[j];
+            uint32_t z = call.to;
+            uint32_t mk = mark[z];
+            uint32_t fresh = mk < base;
+            /* mz if fresh, else mk, by masks: compilers turn a ?: here into a branch */
+            uint32_t f = 0u - fresh;
+            uint32_t m = (mz & f) | (mk & ~f);
             mark[z] = m;
-            double sum = fresh ? 0.0 : in_ratio[z];
-            in_ratio[z] = sum + (m == mz ? c->iratio[j] : 0.0);
             k->queue[qt] = z;
             qt += fresh;
+            /* Final: members are ranked in rank order, so z's rank is known by now. */
+            up[nu] = call;
+            nu += m == mz;
         }
     }
+    ups[qt] = nu;
     k->qt = qt;
 }
 
-/* The second half, with summed entry ratio r: share(X) = r in(X) + r flow of calls leaving +
+/* The second half, with summed entry ratio r: in(Z), then share(X) = r in(X) + r flow of
+ * calls leaving +
  * shares passed down calls to the next rank, each call's part added in call order; members
  * of a higher rank come first. */
 static void cyc_share(struct cyc *c, const struct cyc_rank *k, double r)
 {
-    const uint32_t *mark = k->mark;
-    const double *in_ratio = k->in_ratio;
-    double *memo = c->memo;
+    struct cyc_mem *mem = c->mem;
+    /* in(Z), the ratios of the calls to Z from the rank before, added in breadth-first
+     * order (see above). Every member's in(Z) is left at zero by the run before. */
+    for (uint32_t i = 0, n = k->ups[k->qt]; i < n; i++)
+        mem[k->up[i].to].in_ratio += c->cl[k->up[i].item].val;
     for (uint32_t q = k->qt; q-- > 0;) {
         uint32_t xi = k->queue[q];
-        uint32_t m1 = mark[xi] + 1;
         double partial = r * c->in[xi];
-        for (size_t a = c->at[xi], aend = c->at[xi + 1]; a < aend; a++) {
-            uint32_t zi = c->to[a];
-            if (zi == NOT_IN) {
-                partial += r * c->val[a];
-            } else if (mark[zi] == m1) {
-                double cp = share_ratio(c->val[a], in_ratio[zi]) * memo[zi];
-                c->flow[a] += cp;
-                c->touched[a] = true;
+        const struct cyc_inner *u = k->up + k->ups[q], *uend = k->up + k->ups[q + 1];
+        if (!c->leaves[xi]) {
+            /* Only calls inside: the calls to the next rank are all that count. */
+            for (; u < uend; u++) {
+                struct cyc_call *cc = &c->cl[u->item];
+                const struct cyc_mem *z = &mem[u->to];
+                double cp = share_ratio(cc->val, z->in_ratio) * z->memo;
+                cc->flow += cp;
+                c->touched[u->item] = true;
                 partial += cp;
             }
+        } else {
+            /* Calls leaving and calls to the next rank, in call order. */
+            for (size_t a = c->at[xi], aend = c->at[xi + 1]; a < aend; a++) {
+                struct cyc_call *cc = &c->cl[a];
+                if (c->to[a] == NOT_IN) {
+                    partial += r * cc->val;
+                } else if (u < uend && u->item == a) {
+                    const struct cyc_mem *z = &mem[u->to];
+                    double cp = share_ratio(cc->val, z->in_ratio) * z->memo;
+                    cc->flow += cp;
+                    c->touched[a] = true;
+                    partial += cp;
+                    u++;
+                }
+            }
         }
-        memo[xi] = partial;
+        mem[xi].memo = partial;
         c->out[xi] += partial;
     }
+    for (uint32_t q = 0; q < k->qt; q++)
+        mem[k->queue[q]].in_ratio = 0.0;
 }
 
 /* Runs for entries order[0..n) with ratios r[0..n), in that order (the sums depend on it).

@@ -261,6 +261,14 @@ struct cyc {
 
 #define NOT_IN UINT32_MAX
 
+/* The walks of a run go from member to member in no order the hardware can guess: where the
+ * next few are known, their data is asked for ahead. */
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 static void cyc_init(struct cyc *c, struct integ *it, size_t y)
 {
     struct work *w = it->w;
@@ -394,6 +402,8 @@ static void cyc_rank(const struct cyc *c, struct cyc_rank *k, uint32_t e)
         uint32_t x = k->queue[qh];
         uint32_t mz = mark[x] + 1;
         ups[qh] = nu;
+        if (qh + 4 < qt)
+            PREFETCH(&c->inner[c->iat[k->queue[qh + 4]]]);
         for (size_t j = c->iat[x], end = c->iat[x + 1]; j < end; j++) {
             struct cyc_inner call = c->inner[j];
             uint32_t z = call.to;
@@ -415,16 +425,20 @@ static void cyc_rank(const struct cyc *c, struct cyc_rank *k, uint32_t e)
 }
 
 /* The second half, with summed entry ratio r: in(Z), then share(X) = r in(X) + r flow of
- * calls leaving +
- * shares passed down calls to the next rank, each call's part added in call order; members
- * of a higher rank come first. */
+ * calls leaving + shares passed down calls to the next rank, each call's part added in call
+ * order; members of a higher rank come first. */
 static void cyc_share(struct cyc *c, const struct cyc_rank *k, double r)
 {
     struct cyc_mem *mem = c->mem;
     /* in(Z), the ratios of the calls to Z from the rank before, added in breadth-first
      * order (see above). Every member's in(Z) is left at zero by the run before. */
-    for (uint32_t i = 0, n = k->ups[k->qt]; i < n; i++)
+    for (uint32_t i = 0, n = k->ups[k->qt]; i < n; i++) {
+        if (i + 8 < n) {
+            PREFETCH(&mem[k->up[i + 8].to]);
+            PREFETCH(&c->cl[k->up[i + 8].item]);
+        }
         mem[k->up[i].to].in_ratio += c->cl[k->up[i].item].val;
+    }
     for (uint32_t q = k->qt; q-- > 0;) {
         uint32_t xi = k->queue[q];
         double partial = r * c->in[xi];

@@ -4,7 +4,8 @@
  * call counts (pure-Python profile). First bytes of a Python 3.12 cProfile file:
  *   fb 29 03 fa 01 7e e9 00 00 00 00 fa 1f 3c 62 75 69 6c 74 2d 69 6e ...   {(~, 0, '<built-in
  * Checked against Python 2.7 and 3.6 - 3.13 (cProfile and profile). Documented by Lib/pstats.py
- * and Lib/cProfile.py; the container is decoded by marshal.c. */
+ * and Lib/cProfile.py. A streaming decoder here reads the shape profilers write in one pass;
+ * anything else is decoded by marshal.c into a document that the loader below walks. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -17,11 +18,23 @@
 #include "marshal.h"
 #include "progress.h"
 #include "pytext.h"
+#include "read_pstats.h"
 #include "reader.h"
 
-/* A distinct (file, line, function) key; Python compares keys by value, so do we (see
- * resolve_key). */
+/* What tells keys apart: Python compares (file, line, function) tuples by value, so two keys
+ * are the same when their interned file texts, lines and interned names (or code object
+ * identities) are (see resolve_key). */
+struct key_id {
+    const char *file; /* interned file text */
+    const char *name; /* interned name text, or a code object's identity */
+    uint64_t line;    /* the line as int64_t, or a non-integral float's bits */
+    bool float_line;  /* line holds a double's bits */
+    bool code;        /* name is a code object's identity */
+};
+
+/* A distinct (file, line, function) key. */
 struct key {
+    struct key_id id;
     const char *name;     /* MODULE:LINE:FUNCNAME, in the scratch arena */
     const char *filename; /* as text, interned in the scratch arena */
     size_t func;          /* index in the profile once created, else SIZE_MAX */
@@ -69,7 +82,8 @@ struct ctx {
     struct arena *scratch;
     struct key *keys;
     size_t n_keys, cap_keys;
-    struct imap key_ids;   /* interned canonical key (pointer) -> key index */
+    size_t *key_slots; /* open addressing over keys by key_id: key index + 1, 0 empty */
+    size_t n_key_slots;
     struct imap filenames; /* scratch filename (pointer) -> index in pfiles */
     const char **pfiles;   /* file names interned in the profile */
     size_t n_pfiles, cap_pfiles;
@@ -85,6 +99,10 @@ struct ctx {
     size_t text_bytes, text_budget;
     size_t input_bytes; /* of the file being read */
     struct strbuf buf, text;
+    struct sref *srefs; /* the streaming reader's references (see load_stream) */
+    size_t n_srefs, cap_srefs;
+    size_t stream_stop; /* where the streaming reader stopped */
+    enum pstats_mode mode;
 };
 
 static void stats_init(struct stats *st)
@@ -181,13 +199,18 @@ static bool line_number(const struct marshal_value *v, int64_t *line, bool *inte
     }
 }
 
+static enum p2p_status over_budget(struct ctx *cx, size_t offset)
+{
+    return diag_fail_at(cx->d, offset,
+                        "names built from this data exceed %zu bytes (a long string "
+                        "referenced too often?)",
+                        cx->text_budget);
+}
+
 static enum p2p_status spend(struct ctx *cx, size_t n, size_t offset)
 {
     if (n > cx->text_budget - cx->text_bytes)
-        return diag_fail_at(cx->d, offset,
-                            "names built from this data exceed %zu bytes (a long string "
-                            "referenced too often?)",
-                            cx->text_budget);
+        return over_budget(cx, offset);
     cx->text_bytes += n;
     return P2P_OK;
 }
@@ -283,9 +306,82 @@ static enum p2p_status text_of(struct ctx *cx, const struct marshal_doc *doc, si
     return P2P_OK;
 }
 
-static void add_bytes(struct strbuf *b, const void *p, size_t n)
+static uint64_t key_hash(const struct key_id *k)
 {
-    strbuf_add(b, p, n);
+    uint64_t h = util_hash_u64((uint64_t)(uintptr_t)k->file);
+    h = util_hash_u64(h ^ (uint64_t)(uintptr_t)k->name);
+    return util_hash_u64(h ^ k->line ^ ((uint64_t)k->float_line << 62) ^ ((uint64_t)k->code << 63));
+}
+
+static bool key_id_eq(const struct key_id *a, const struct key_id *b)
+{
+    return a->file == b->file && a->name == b->name && a->line == b->line &&
+           a->float_line == b->float_line && a->code == b->code;
+}
+
+/* The slot of key_id: the one holding it, or the empty one where it belongs. */
+static size_t key_slot(const struct ctx *cx, const struct key_id *id)
+{
+    size_t mask = cx->n_key_slots - 1;
+    size_t j = key_hash(id) & mask;
+    while (cx->key_slots[j] && !key_id_eq(&cx->keys[cx->key_slots[j] - 1].id, id))
+        j = (j + 1) & mask;
+    return j;
+}
+
+/* Rebuild the key table with n_slots slots (a power of two) over keys[0 .. n_keys). */
+static void key_rehash(struct ctx *cx, size_t n_slots)
+{
+    free(cx->key_slots);
+    cx->key_slots = xcalloc(n_slots, sizeof(*cx->key_slots));
+    cx->n_key_slots = n_slots;
+    for (size_t i = 0; i < cx->n_keys; i++)
+        cx->key_slots[key_slot(cx, &cx->keys[i].id)] = i + 1;
+}
+
+/* Forget the keys from index n on (a streamed file given up; see load_file). */
+static void key_truncate(struct ctx *cx, size_t n)
+{
+    if (n == cx->n_keys)
+        return;
+    cx->n_keys = n;
+    key_rehash(cx, cx->n_key_slots);
+}
+
+enum key_res { KEY_OK, KEY_TOO_MANY, KEY_BUDGET };
+
+/* The index of the key (file, line, name), created on first sight with its display name
+ * MODULE:LINE:NAME. Writes nothing to the diag, so that a streamed file can give up. */
+static enum key_res key_get(struct ctx *cx, const struct key_id *id, const char *file,
+                            size_t file_len, const char *name, size_t name_len, int64_t line,
+                            size_t *out)
+{
+    if ((cx->n_keys + 1) * 2 > cx->n_key_slots)
+        key_rehash(cx, cx->n_key_slots ? cx->n_key_slots * 2 : 1024);
+    size_t j = key_slot(cx, id);
+    if (cx->key_slots[j]) {
+        *out = cx->key_slots[j] - 1;
+        return KEY_OK;
+    }
+    if (cx->n_keys >= PROF_MAX_FUNCS)
+        return KEY_TOO_MANY;
+    struct strbuf *t = &cx->text;
+    strbuf_reset(t);
+    add_module(t, file, file_len);
+    strbuf_addf(t, ":%" PRId64 ":", line);
+    strbuf_add(t, name, name_len);
+    if (t->len > cx->text_budget - cx->text_bytes)
+        return KEY_BUDGET;
+    cx->text_bytes += t->len;
+    UTIL_GROW(cx->keys, cx->cap_keys, cx->n_keys + 1);
+    struct key *k = &cx->keys[cx->n_keys];
+    k->id = *id;
+    k->name = arena_strndup(cx->scratch, t->s, t->len);
+    k->filename = file;
+    k->func = SIZE_MAX;
+    cx->key_slots[j] = ++cx->n_keys;
+    *out = cx->n_keys - 1;
+    return KEY_OK;
 }
 
 /* The key tuple at value vi: its key index, created on first sight. Two keys are the same
@@ -327,36 +423,17 @@ static enum p2p_status resolve_key(struct ctx *cx, const struct marshal_doc *doc
     if ((st = text_of(cx, doc, marshal_child_index(doc, v, 0), &ft)) != P2P_OK ||
         (st = text_of(cx, doc, marshal_child_index(doc, v, 2), &nt)) != P2P_OK)
         return st;
-
-    /* Identity: interned file text, the line (an integral value, or a float's bits), the
-     * interned name identity. */
-    struct strbuf *b = &cx->buf;
-    strbuf_reset(b);
-    add_bytes(b, &ft.id, sizeof(ft.id));
-    strbuf_addc(b, integral ? 'i' : 'f');
-    if (integral)
-        add_bytes(b, &line, sizeof(line));
-    else
-        add_bytes(b, &linev->u.num.d, sizeof(linev->u.num.d));
-    strbuf_addc(b, name->kind == MARSHAL_CODE ? 'c' : 's');
-    add_bytes(b, &nt.id, sizeof(nt.id));
-    const char *canon = intern_buf(cx, b);
-    size_t k = imap_put(&cx->key_ids, (uint64_t)(uintptr_t)canon, cx->n_keys);
-    if (k == cx->n_keys) {
-        if (cx->n_keys >= PROF_MAX_FUNCS)
-            return diag_fail_at(cx->d, v->offset, "too many functions");
-        struct strbuf *t = &cx->text;
-        strbuf_reset(t);
-        add_module(t, ft.s, ft.len);
-        strbuf_addf(t, ":%" PRId64 ":", line);
-        strbuf_add(t, nt.s, nt.len);
-        if ((st = spend(cx, t->len, v->offset)) != P2P_OK)
-            return st;
-        UTIL_GROW(cx->keys, cx->cap_keys, cx->n_keys + 1);
-        cx->keys[cx->n_keys].name = arena_strndup(cx->scratch, t->s, t->len);
-        cx->keys[cx->n_keys].filename = ft.s;
-        cx->keys[cx->n_keys].func = SIZE_MAX;
-        cx->n_keys++;
+    struct key_id id = {ft.id, nt.id, (uint64_t)line, !integral, name->kind == MARSHAL_CODE};
+    if (!integral)
+        memcpy(&id.line, &linev->u.num.d, sizeof(id.line));
+    size_t k;
+    switch (key_get(cx, &id, ft.s, ft.len, nt.s, nt.len, line, &k)) {
+    case KEY_OK:
+        break;
+    case KEY_TOO_MANY:
+        return diag_fail_at(cx->d, v->offset, "too many functions");
+    case KEY_BUDGET:
+        return over_budget(cx, v->offset);
     }
     cx->cache[vi] = k + 1;
     *out = k;
@@ -499,12 +576,30 @@ static enum p2p_status load_entry(struct ctx *cx, struct stats *st, const struct
     return P2P_OK;
 }
 
+static bool load_stream(struct ctx *cx, const struct input *in, struct stats *st);
+
 /* pstats.Stats.load_stats + get_top_level_stats for one file. */
 static enum p2p_status load_file(struct ctx *cx, const struct input *in, struct stats *st)
 {
     struct marshal_doc *doc = NULL;
     cx->d->file = in->name;
     cx->input_bytes = in->len;
+    if (cx->mode != PSTATS_DOCUMENT) {
+        size_t n_keys = cx->n_keys, text_bytes = cx->text_bytes;
+        if (load_stream(cx, in, st)) {
+            progress_advance(in->len);
+            return P2P_OK;
+        }
+        if (cx->mode == PSTATS_STREAM)
+            return diag_fail_at(cx->d, cx->stream_stop,
+                                "not in the shape the streaming reader knows");
+        /* Start again from nothing: the document path will find these keys again if they
+         * are there, and keeps the limits exact. */
+        key_truncate(cx, n_keys);
+        cx->text_bytes = text_bytes;
+        stats_fini(st);
+        stats_init(st);
+    }
     cx->n_texts = 0;
     enum p2p_status s = marshal_decode(in->data, in->len, &doc, cx->d);
     if (s != P2P_OK)
@@ -654,6 +749,22 @@ static size_t get_func(struct ctx *cx, struct profile *p, size_t key, int64_t *n
     return k->func;
 }
 
+/* The end of build: the profile's totals, and times for functions that have none. */
+static void finish(struct profile *p, double time, double total)
+{
+    /* A caller that has no entry of its own has no times; gprof2dot crashes on it. Give it
+     * zero self and total time so that it still shows as the origin of its calls. */
+    for (size_t i = 0; i < p->n_funcs; i++) {
+        struct prof_func *f = &p->funcs[i];
+        if (!ev_has(&f->ev, PEV_TIME)) {
+            ev_set(&f->ev, PEV_TIME, 0);
+            ev_set(&f->ev, PEV_TOTAL_TIME, 0);
+        }
+    }
+    ev_set(&p->ev, PEV_TIME, time);
+    ev_set(&p->ev, PEV_TOTAL_TIME, total);
+}
+
 /* gprof2dot's PstatsParser.parse over the merged statistics. */
 static struct profile *build(struct ctx *cx, const struct stats *st)
 {
@@ -691,35 +802,452 @@ static struct profile *build(struct ctx *cx, const struct stats *st)
             }
         }
     }
-    /* A caller that has no entry of its own has no times; gprof2dot crashes on it. Give it
-     * zero self and total time so that it still shows as the origin of its calls. */
-    for (size_t i = 0; i < p->n_funcs; i++) {
-        struct prof_func *f = &p->funcs[i];
-        if (!ev_has(&f->ev, PEV_TIME)) {
-            ev_set(&f->ev, PEV_TIME, 0);
-            ev_set(&f->ev, PEV_TOTAL_TIME, 0);
-        }
-    }
-    ev_set(&p->ev, PEV_TIME, time);
-    ev_set(&p->ev, PEV_TOTAL_TIME, total);
+    finish(p, time, total);
     return p;
+}
+
+/* ---------------------------------------------------------------- streaming */
+
+/* Profilers write one shape: {key: (cc, nc, tt, ct, {key: (nc, cc, tt, ct) or count})} with
+ * key = (file, line, name) of strings and an int. The streaming reader walks the marshal bytes
+ * of that shape once, with no document, and hands each key, number and caller to the
+ * statistics as it passes. It gives up (returns false, writing nothing to the diag) at
+ * anything else: other types, code objects, Python 2 string references, references to
+ * containers, duplicate keys, bad or truncated data. load_file then reads the file again
+ * through the marshal document, which knows every case and reports every error. */
+
+#define FLAG_REF 0x80
+
+/* An object marshal flagged for later `r` references (format version 3 and later), as far
+ * as a pstats file refers back to it: strings, ints and floats, key tuples. A container is
+ * SREF_OTHER, also while it is being read (CPython numbers it before its contents). */
+enum sref_kind { SREF_OTHER, SREF_TEXT, SREF_INT, SREF_FLOAT, SREF_KEY };
+
+struct sref {
+    uint8_t kind;
+    union {
+        struct {
+            const char *s;
+            size_t len;
+        } text;
+        int32_t i;
+        double d;
+        size_t key;
+    } u;
+};
+
+static size_t sref_add(struct ctx *cx, enum sref_kind kind)
+{
+    UTIL_GROW(cx->srefs, cx->cap_srefs, cx->n_srefs + 1);
+    cx->srefs[cx->n_srefs].kind = (uint8_t)kind;
+    return cx->n_srefs++;
+}
+
+/* The target of an `r` whose type byte has been read, if it is of the kind wanted. */
+static const struct sref *s_ref(struct ctx *cx, struct cursor *c, enum sref_kind kind)
+{
+    uint32_t u;
+    if (!cursor_u32le(c, &u) || u >= cx->n_srefs || cx->srefs[u].kind != kind)
+        return NULL;
+    return &cx->srefs[u];
+}
+
+/* A tuple of exactly n items starts (its type byte read, without the flag). */
+static bool s_tuple_head(struct cursor *c, unsigned type, uint32_t n)
+{
+    uint32_t count;
+    uint8_t b;
+    if (type == ')') {
+        if (!cursor_u8(c, &b))
+            return false;
+        count = b;
+    } else if (type != '(' || !cursor_u32le(c, &count)) {
+        return false;
+    }
+    return count == n;
+}
+
+/* A string of a key: its text interned as text_of makes it (1-byte kinds are Latin-1, the
+ * others UTF-8 or else Latin-1), charged to the same budget. */
+static bool s_text(struct ctx *cx, struct cursor *c, const char **out, size_t *len)
+{
+    uint8_t code;
+    if (!cursor_u8(c, &code))
+        return false;
+    unsigned type = code & ~FLAG_REF;
+    if (type == 'r') {
+        const struct sref *r = s_ref(cx, c, SREF_TEXT);
+        if (!r)
+            return false;
+        *out = r->u.text.s;
+        *len = r->u.text.len;
+        return true;
+    }
+    size_t n;
+    bool latin1 = type == 'z' || type == 'Z' || type == 'a' || type == 'A';
+    if (type == 'z' || type == 'Z') {
+        uint8_t b;
+        if (!cursor_u8(c, &b))
+            return false;
+        n = b;
+    } else if (latin1 || type == 's' || type == 'u' || type == 't') {
+        uint32_t u;
+        if (!cursor_u32le(c, &u) || u > 0x7fffffffu)
+            return false;
+        n = u;
+    } else {
+        return false;
+    }
+    const unsigned char *p;
+    if (!cursor_bytes(c, n, &p))
+        return false;
+    size_t ascii = 0;
+    if (latin1)
+        while (ascii < n && p[ascii] < 0x80)
+            ascii++;
+    const char *s;
+    size_t spent = n;
+    if (latin1 ? ascii == n : pytext_utf8_valid((const char *)p, n, true)) {
+        s = arena_intern(cx->scratch, (const char *)p, n);
+    } else {
+        strbuf_reset(&cx->text);
+        for (size_t i = 0; i < n; i++)
+            strbuf_add_utf8(&cx->text, p[i]);
+        s = intern_buf(cx, &cx->text);
+        n = cx->text.len;
+        if (latin1)
+            spent = n; /* the decoder charges the UTF-8 form of 1-byte kinds */
+    }
+    if (spent > cx->text_budget - cx->text_bytes)
+        return false;
+    cx->text_bytes += spent;
+    if (code & FLAG_REF) {
+        size_t ri = sref_add(cx, SREF_TEXT);
+        struct sref *r = &cx->srefs[ri];
+        r->u.text.s = s;
+        r->u.text.len = n;
+    }
+    *out = s;
+    *len = n;
+    return true;
+}
+
+/* A number of the statistics (an int or a finite float), or a line number (int only). */
+static bool s_number(struct ctx *cx, struct cursor *c, bool int_only, double *x, int32_t *i)
+{
+    uint8_t code;
+    if (!cursor_u8(c, &code))
+        return false;
+    unsigned type = code & ~FLAG_REF;
+    enum sref_kind kind;
+    if (type == 'i') {
+        uint32_t u;
+        if (!cursor_u32le(c, &u))
+            return false;
+        *i = (int32_t)u;
+        *x = *i;
+        kind = SREF_INT;
+    } else if (type == 'g' && !int_only) {
+        uint64_t u;
+        if (!cursor_u64le(c, &u))
+            return false;
+        memcpy(x, &u, sizeof(*x));
+        if (!isfinite(*x))
+            return false;
+        kind = SREF_FLOAT;
+    } else if (type == 'r') {
+        uint32_t u;
+        if (!cursor_u32le(c, &u) || u >= cx->n_srefs)
+            return false;
+        const struct sref *r = &cx->srefs[u];
+        if (r->kind == SREF_INT) {
+            *i = r->u.i;
+            *x = *i;
+        } else if (r->kind == SREF_FLOAT && !int_only) {
+            *x = r->u.d;
+        } else {
+            return false;
+        }
+        return true;
+    } else {
+        return false;
+    }
+    if (code & FLAG_REF) {
+        size_t ri = sref_add(cx, kind);
+        struct sref *r = &cx->srefs[ri];
+        if (kind == SREF_INT)
+            r->u.i = *i;
+        else
+            r->u.d = *x;
+    }
+    return true;
+}
+
+/* A (file, line, name) key tuple, or a reference to one: its key index. */
+static bool s_key(struct ctx *cx, struct cursor *c, size_t *key)
+{
+    uint8_t code;
+    if (!cursor_u8(c, &code))
+        return false;
+    unsigned type = code & ~FLAG_REF;
+    if (type == 'r') {
+        const struct sref *r = s_ref(cx, c, SREF_KEY);
+        if (!r)
+            return false;
+        *key = r->u.key;
+        return true;
+    }
+    if (!s_tuple_head(c, type, 3))
+        return false;
+    size_t ref = code & FLAG_REF ? sref_add(cx, SREF_OTHER) : SIZE_MAX;
+    const char *file, *name;
+    size_t file_len, name_len;
+    int32_t line;
+    double unused;
+    if (!s_text(cx, c, &file, &file_len) || !s_number(cx, c, true, &unused, &line) ||
+        !s_text(cx, c, &name, &name_len))
+        return false;
+    struct key_id id = {file, name, (uint64_t)(int64_t)line, false, false};
+    if (key_get(cx, &id, file, file_len, name, name_len, line, key) != KEY_OK)
+        return false;
+    if (ref != SIZE_MAX) {
+        cx->srefs[ref].kind = SREF_KEY;
+        cx->srefs[ref].u.key = *key;
+    }
+    return true;
+}
+
+/* Where the streaming reader puts what it reads: the statistics of a file to be merged, or
+ * for a single file the profile itself, doing build's work as the data passes. */
+struct sink {
+    struct stats *st; /* the statistics, or NULL for the profile: */
+    struct profile *p;
+    int64_t next_id;
+    size_t g;      /* the current entry: its index in st, or its function in p */
+    double nc, ct; /* the entry's, nc rebound by tuples as build does */
+    double time, max_ct;
+};
+
+static bool sink_entry(struct ctx *cx, struct sink *sk, size_t key, const double num[4])
+{
+    struct stats *st = sk->st;
+    if (!st) {
+        size_t g = get_func(cx, sk->p, key, &sk->next_id);
+        struct prof_func *f = &sk->p->funcs[g];
+        if (f->has_called)
+            return false; /* a key given twice: left to load_file */
+        f->has_called = true;
+        f->called = num[1];
+        ev_set(&f->ev, PEV_TOTAL_TIME, num[3]);
+        ev_set(&f->ev, PEV_TIME, num[2]);
+        sk->time += num[2];
+        if (num[3] > sk->max_ct)
+            sk->max_ct = num[3];
+        sk->g = g;
+        sk->nc = num[1];
+        sk->ct = num[3];
+        return true;
+    }
+    if (imap_put(&st->by_key, key, st->n) != st->n)
+        return false; /* as above */
+    UTIL_GROW(st->e, st->cap, st->n + 1);
+    struct entry *e = &st->e[st->n];
+    memset(e, 0, sizeof(*e));
+    e->key = key;
+    e->cc = num[0];
+    e->nc = num[1];
+    e->tt = num[2];
+    e->ct = num[3];
+    st->total_tt += e->tt;
+    sk->g = st->n++;
+    return true;
+}
+
+/* A caller of the current entry: its (nc, cc, tt, ct) tuple (v, tuple true) or its count. */
+static bool sink_caller(struct ctx *cx, struct sink *sk, size_t key, bool tuple, const double *v,
+                        double count)
+{
+    struct stats *st = sk->st;
+    if (!st) {
+        size_t fi = get_func(cx, sk->p, key, &sk->next_id);
+        bool created;
+        struct prof_call *call = profile_call(sk->p, fi, sk->g, &created);
+        if (!created)
+            return false; /* a caller given twice: left to load_entry */
+        call->ev.has = 0;
+        if (tuple) {
+            sk->nc = v[0];
+            ev_add(&call->ev, PEV_CALLS, v[1]);
+            ev_add(&call->ev, PEV_TOTAL_TIME, v[3]);
+            return true;
+        }
+        /* safe_ratio warns at once, and a warning must not be printed twice */
+        if (sk->nc != 0 &&
+            (count / sk->nc < -1.0 / 8388608.0 || count / sk->nc > 1 + 1.0 / 8388608.0))
+            return false;
+        ev_set(&call->ev, PEV_CALLS, count);
+        ev_set(&call->ev, PEV_TOTAL_TIME, safe_ratio(cx->d, count, sk->nc) * sk->ct);
+        return true;
+    }
+    /* The same bounds as load_entry's, so that both readers accept the same files. */
+    if (++st->pairs_seen > cx->input_bytes / 4 + 1024)
+        return false;
+    struct entry *e = &st->e[sk->g];
+    if (imap_put(&st->callers, caller_slot(sk->g, key), e->n_callers) != e->n_callers)
+        return false; /* as above */
+    struct caller *cl = add_caller(e);
+    cl->key = key;
+    if (!tuple) {
+        cl->count = count;
+        st->has_count = true;
+        return true;
+    }
+    if (4 > cx->input_bytes + 1024 - st->n_pool)
+        return false;
+    cl->is_tuple = true;
+    cl->off = st->n_pool;
+    cl->n = 4;
+    for (size_t k = 0; k < 4; k++)
+        pool_add(st, v[k]);
+    st->has_tuple = true;
+    return true;
+}
+
+/* A caller's key and statistics: a cProfile (nc, cc, tt, ct) tuple or a profile-module count. */
+static bool s_caller(struct ctx *cx, struct cursor *c, struct sink *sk)
+{
+    size_t key;
+    double v[4], count = 0;
+    int32_t i;
+    if (!s_key(cx, c, &key) || !cursor_has(c, 1))
+        return false;
+    unsigned type = c->p[c->pos] & ~FLAG_REF;
+    if (type != '(' && type != ')') {
+        if (!s_number(cx, c, false, &count, &i))
+            return false;
+        return sink_caller(cx, sk, key, false, NULL, count);
+    }
+    bool flag = c->p[c->pos++] & FLAG_REF;
+    if (!s_tuple_head(c, type, 4))
+        return false;
+    if (flag)
+        sref_add(cx, SREF_OTHER);
+    for (size_t k = 0; k < 4; k++)
+        if (!s_number(cx, c, false, &v[k], &i))
+            return false;
+    return sink_caller(cx, sk, key, true, v, 0);
+}
+
+/* Does a dict end here (TYPE_NULL)? Consumes it if so. */
+static bool s_dict_end(struct cursor *c)
+{
+    if ((c->p[c->pos] & ~FLAG_REF) != '0')
+        return false;
+    c->pos++;
+    return true;
+}
+
+/* An entry: its key and (cc, nc, tt, ct, {caller key: statistics}). */
+static bool s_entry(struct ctx *cx, struct cursor *c, struct sink *sk)
+{
+    size_t key;
+    uint8_t code;
+    if (!s_key(cx, c, &key) || !cursor_u8(c, &code) || !s_tuple_head(c, code & ~FLAG_REF, 5))
+        return false;
+    if (code & FLAG_REF)
+        sref_add(cx, SREF_OTHER);
+    double num[4];
+    int32_t i;
+    for (size_t k = 0; k < 4; k++)
+        if (!s_number(cx, c, false, &num[k], &i))
+            return false;
+    if (!sink_entry(cx, sk, key, num))
+        return false;
+    if (!cursor_u8(c, &code) || (code & ~FLAG_REF) != '{')
+        return false;
+    if (code & FLAG_REF)
+        sref_add(cx, SREF_OTHER);
+    for (;;) {
+        if (!cursor_has(c, 1))
+            return false;
+        if (s_dict_end(c))
+            return true;
+        if (!s_caller(cx, c, sk))
+            return false;
+    }
+}
+
+/* The statistics dict at the start of c, or false (see above). */
+static bool stream_dict(struct ctx *cx, struct cursor *c, struct sink *sk)
+{
+    cx->n_srefs = 0;
+    uint8_t code;
+    size_t n = 0;
+    if (!cursor_u8(c, &code) || (code & ~FLAG_REF) != '{')
+        return false;
+    if (code & FLAG_REF)
+        sref_add(cx, SREF_OTHER);
+    for (;; n++) {
+        if (!cursor_has(c, 1))
+            return false;
+        if (s_dict_end(c))
+            return n > 0; /* Python ignores what follows, so do we */
+        if (!s_entry(cx, c, sk))
+            return false;
+    }
+}
+
+/* One file into its statistics, as load_file reads it, or false (see above);
+ * cx->stream_stop tells where it stopped. */
+static bool load_stream(struct ctx *cx, const struct input *in, struct stats *st)
+{
+    struct cursor c;
+    struct sink sk = {.st = st};
+    cursor_init(&c, in->data, in->len);
+    bool ok = stream_dict(cx, &c, &sk);
+    cx->stream_stop = c.pos;
+    return ok;
+}
+
+/* A single file straight into a new profile, as build would make it from load_file's
+ * statistics, or NULL (see above). */
+static struct profile *stream_profile(struct ctx *cx, const struct input *in)
+{
+    struct cursor c;
+    struct sink sk = {.p = profile_new(PROF_RECIPE_PSTATS, true), .max_ct = -INFINITY};
+    cx->d->file = in->name;
+    cx->input_bytes = in->len;
+    cursor_init(&c, in->data, in->len);
+    bool ok = stream_dict(cx, &c, &sk);
+    cx->stream_stop = c.pos;
+    if (!ok) {
+        profile_free(sk.p);
+        /* Start again from nothing (see load_file). */
+        key_truncate(cx, 0);
+        cx->text_bytes = 0;
+        cx->n_pfiles = 0;
+        imap_fini(&cx->filenames);
+        imap_init(&cx->filenames);
+        return NULL;
+    }
+    progress_advance(in->len);
+    finish(sk.p, sk.time, sk.time > sk.max_ct ? sk.time : sk.max_ct);
+    return sk.p;
 }
 
 /* Several files merge as pstats.Stats(f1, f2, ..., fn) does: f1 is the base and the others
  * are added in reverse order (Stats.add walks its arguments reversed). */
-static enum p2p_status read_pstats(struct input *const *in, size_t n_in,
-                                   const struct reader_opts *opts, struct profile **out,
-                                   struct diag *d)
+enum p2p_status pstats_read_mode(struct input *const *in, size_t n_in, enum pstats_mode mode,
+                                 struct profile **out, struct diag *d)
 {
-    (void)opts;
     *out = NULL;
     if (n_in == 0)
         return diag_error(d, P2P_ERR_USAGE, "at least a file must be specified for pstats input");
     struct ctx cx;
     memset(&cx, 0, sizeof(cx));
     cx.d = d;
+    cx.mode = mode;
     cx.scratch = arena_new();
-    imap_init(&cx.key_ids);
     imap_init(&cx.filenames);
     cx.text_budget = (size_t)64 << 20;
     for (size_t i = 0; i < n_in; i++)
@@ -729,7 +1257,16 @@ static enum p2p_status read_pstats(struct input *const *in, size_t n_in,
     struct stats base, more;
     stats_init(&base);
     stats_init(&more);
-    enum p2p_status s = load_file(&cx, in[0], &base);
+    enum p2p_status s = P2P_OK;
+    if (n_in == 1 && mode != PSTATS_DOCUMENT) {
+        *out = stream_profile(&cx, in[0]);
+        if (!*out && mode == PSTATS_STREAM)
+            s = diag_fail_at(d, cx.stream_stop, "not in the shape the streaming reader knows");
+        if (*out || mode == PSTATS_STREAM)
+            goto out;
+        cx.mode = PSTATS_DOCUMENT; /* streaming has just given up on it */
+    }
+    s = load_file(&cx, in[0], &base);
     for (size_t i = n_in; s == P2P_OK && i-- > 1;) {
         stats_fini(&more);
         stats_init(&more);
@@ -741,18 +1278,28 @@ static enum p2p_status read_pstats(struct input *const *in, size_t n_in,
         d->file = in[0]->name;
         *out = build(&cx, &base);
     }
+out:
     stats_fini(&base);
     stats_fini(&more);
     strbuf_fini(&cx.buf);
     strbuf_fini(&cx.text);
-    imap_fini(&cx.key_ids);
+    free(cx.key_slots);
     imap_fini(&cx.filenames);
     free(cx.cache);
     free(cx.keys);
     free(cx.pfiles);
     free(cx.texts);
+    free(cx.srefs);
     arena_free(cx.scratch);
     return s;
+}
+
+static enum p2p_status read_pstats(struct input *const *in, size_t n_in,
+                                   const struct reader_opts *opts, struct profile **out,
+                                   struct diag *d)
+{
+    (void)opts;
+    return pstats_read_mode(in, n_in, PSTATS_AUTO, out, d);
 }
 
 /* ---------------------------------------------------------------- sniffing */

@@ -15,8 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 
+#include "read_pstats.h"
 #include "reader.h"
 #include "testutil.h"
 
@@ -925,6 +928,388 @@ static void test_sniff(void **state)
     assert_int_equal(test_sniff_buf("pstats", "\x7f\x45\x4c\x46", 4), 0);
 }
 
+/* ---------------------------------------------------------------- streaming and document */
+
+/* Read bufs[0 .. n) (named "f0", "f1" ...) with one decoder mode. */
+static enum p2p_status read_mode(enum pstats_mode mode, const struct strbuf *bufs, size_t n,
+                                 struct profile **out, struct diag *d)
+{
+    struct input *in[8];
+    char name[8][8];
+    assert_true(n <= 8);
+    diag_init(d);
+    d->quiet = true;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(name[i], sizeof(name[i]), "f%zu", i);
+        in[i] = input_new_buffer(name[i], bufs[i].s, bufs[i].len);
+    }
+    enum p2p_status st = pstats_read_mode(in, n, mode, out, d);
+    for (size_t i = 0; i < n; i++)
+        input_free(in[i]);
+    return st;
+}
+
+static void same_double(double a, double b)
+{
+    if (memcmp(&a, &b, sizeof(a)) != 0)
+        fail_msg("%.17g != %.17g", a, b);
+}
+
+static void same_events(const struct prof_events *a, const struct prof_events *b)
+{
+    assert_int_equal(a->has, b->has);
+    for (int k = 0; k < PEV_COUNT; k++)
+        if (ev_has(a, (enum prof_event)k))
+            same_double(a->v[k], b->v[k]);
+}
+
+/* Two profiles hold the same functions, in the same order, with the same calls and events. */
+static void same_profile(const struct profile *a, const struct profile *b)
+{
+    assert_int_equal(a->n_funcs, b->n_funcs);
+    same_events(&a->ev, &b->ev);
+    for (size_t i = 0; i < a->n_funcs; i++) {
+        const struct prof_func *fa = &a->funcs[i], *fb = &b->funcs[i];
+        assert_int_equal(fa->int_id, fb->int_id);
+        assert_string_equal(fa->name, fb->name);
+        assert_string_equal(fa->filename, fb->filename);
+        assert_int_equal(fa->has_called, fb->has_called);
+        same_double(fa->called, fb->called);
+        same_events(&fa->ev, &fb->ev);
+        assert_int_equal(fa->n_calls, fb->n_calls);
+        for (size_t k = 0; k < fa->n_calls; k++) {
+            assert_int_equal(fa->calls[k].callee, fb->calls[k].callee);
+            same_events(&fa->calls[k].ev, &fb->calls[k].ev);
+        }
+    }
+}
+
+/* The streaming decoder reads bufs (true: it must) to the profile the document gives, or
+ * gives up (false: it must) with its own message; either way the reader (PSTATS_AUTO) gives
+ * what the document gives, error and warnings included. */
+static void check_modes(const struct strbuf *bufs, size_t n, bool streams)
+{
+    struct diag dd, ds, da;
+    struct profile *pd = NULL, *ps = NULL, *pa = NULL;
+    enum p2p_status sd = read_mode(PSTATS_DOCUMENT, bufs, n, &pd, &dd);
+    enum p2p_status ss = read_mode(PSTATS_STREAM, bufs, n, &ps, &ds);
+    enum p2p_status sa = read_mode(PSTATS_AUTO, bufs, n, &pa, &da);
+    if (streams) {
+        if (ss != P2P_OK)
+            fail_msg("streaming gave up: %s at %" PRIu64, ds.msg, ds.pos);
+        assert_int_equal(sd, P2P_OK);
+        same_profile(ps, pd);
+    } else {
+        if (ss == P2P_OK)
+            fail_msg("streaming read what it should have left to the document");
+        assert_null(ps);
+        assert_non_null(strstr(ds.msg, "streaming reader"));
+    }
+    assert_int_equal(sa, sd);
+    assert_int_equal(da.warnings, dd.warnings);
+    if (sd == P2P_OK) {
+        same_profile(pa, pd);
+    } else {
+        assert_null(pa);
+        assert_string_equal(da.msg, dd.msg);
+        assert_int_equal(da.pos, dd.pos);
+    }
+    profile_free(pd);
+    profile_free(ps);
+    profile_free(pa);
+}
+
+static void slurp_into(struct strbuf *b, const char *rel)
+{
+    char *path = test_path(rel);
+    size_t len;
+    char *data = test_slurp(path, &len);
+    strbuf_init(b);
+    strbuf_add(b, data, len);
+    free(data);
+    free(path);
+}
+
+/* Every profiler-written Python 3 cProfile file streams; Python 2 files (string references
+ * `R`) and the profile module's (code objects in keys) are left to the document. */
+static void test_stream_fixtures(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *rel;
+        bool streams;
+    } fx[] = {
+        {FIX "cprofile-2.7.pstats", false}, {FIX "cprofile-3.6.pstats", true},
+        {FIX "cprofile-3.7.pstats", true},  {FIX "cprofile-3.8.pstats", true},
+        {FIX "cprofile-3.9.pstats", true},  {FIX "cprofile-3.10.pstats", true},
+        {FIX "cprofile-3.11.pstats", true}, {FIX "cprofile-3.12.pstats", true},
+        {FIX "cprofile-3.13.pstats", true}, {FIX "profile-2.7.pstats", false},
+        {FIX "profile-3.6.pstats", false},  {FIX "profile-3.12.pstats", false},
+        {FIX "profile-3.13.pstats", false}, {FIX "merge-1.pstats", true},
+        {FIX "merge-2.pstats", true},       {FIX "merge-3.pstats", true},
+    };
+    for (size_t i = 0; i < P2P_ARRAY_LEN(fx); i++) {
+        struct strbuf b;
+        slurp_into(&b, fx[i].rel);
+        check_modes(&b, 1, fx[i].streams);
+        strbuf_fini(&b);
+    }
+    /* Several files stream into statistics that are then merged. */
+    struct strbuf m[3];
+    slurp_into(&m[0], FIX "merge-1.pstats");
+    slurp_into(&m[1], FIX "merge-2.pstats");
+    slurp_into(&m[2], FIX "merge-3.pstats");
+    check_modes(m, 3, true);
+    strbuf_fini(&m[2]);
+    slurp_into(&m[2], FIX "profile-3.12.pstats");
+    check_modes(m, 3, false); /* cannot merge cProfile and profile-module statistics */
+    for (size_t i = 0; i < 3; i++)
+        strbuf_fini(&m[i]);
+}
+
+static void mb_ref(struct strbuf *b, uint32_t i)
+{
+    strbuf_addc(b, 'r');
+    mb_u32(b, i);
+}
+
+/* Flag the object whose type byte is at `at` for later references. */
+static void mb_flag(struct strbuf *b, size_t at)
+{
+    b->s[at] = (char)(b->s[at] | 0x80);
+}
+
+/* References as Python 3 writes them: strings, ints, floats and key tuples flagged once and
+ * referred to by number, numbered in the order their type bytes appear (a tuple before its
+ * contents). */
+static void test_stream_references(void **state)
+{
+    (void)state;
+    struct strbuf b;
+    strbuf_init(&b);
+    size_t at;
+    strbuf_addc(&b, '{');
+    at = b.len; /* ref 0: the key of main */
+    mb_tuple(&b, 3);
+    mb_flag(&b, at);
+    at = b.len; /* ref 1 */
+    mb_str(&b, "/src/app.py");
+    mb_flag(&b, at);
+    at = b.len; /* ref 2 */
+    mb_int(&b, 7);
+    mb_flag(&b, at);
+    at = b.len; /* ref 3 */
+    mb_str(&b, "main");
+    mb_flag(&b, at);
+    mb_tuple(&b, 5);
+    at = b.len; /* ref 4 */
+    mb_int(&b, 2);
+    mb_flag(&b, at);
+    mb_ref(&b, 4);
+    at = b.len; /* ref 5 */
+    mb_float(&b, 0.5);
+    mb_flag(&b, at);
+    mb_float(&b, 1.5);
+    strbuf_addc(&b, '{');
+    /* main's caller: helper (same file, line 9), a fresh tuple of references. */
+    mb_tuple(&b, 3);
+    size_t first_ref = b.len;
+    mb_ref(&b, 1);
+    at = b.len; /* ref 6 */
+    mb_int(&b, 9);
+    mb_flag(&b, at);
+    at = b.len; /* ref 7 */
+    mb_str(&b, "helper");
+    mb_flag(&b, at);
+    mb_tuple(&b, 4);
+    mb_ref(&b, 4);
+    mb_ref(&b, 4);
+    mb_ref(&b, 5);
+    mb_float(&b, 1.25);
+    strbuf_addc(&b, '0');
+    /* helper's entry, its key another fresh tuple; main calls it (a reference to main's key) */
+    mb_tuple(&b, 3);
+    mb_ref(&b, 1);
+    mb_ref(&b, 6);
+    mb_ref(&b, 7);
+    mb_tuple(&b, 5);
+    mb_int(&b, 3);
+    mb_int(&b, 3);
+    mb_ref(&b, 5);
+    mb_float(&b, 2.0);
+    strbuf_addc(&b, '{');
+    mb_ref(&b, 0);
+    mb_tuple(&b, 4);
+    mb_int(&b, 3);
+    mb_int(&b, 3);
+    mb_ref(&b, 5);
+    mb_float(&b, 2.0);
+    /* and so does a function that has no entry, whose line is the int of ref 4 */
+    mb_tuple(&b, 3);
+    mb_ref(&b, 1);
+    mb_ref(&b, 4);
+    mb_ref(&b, 3);
+    mb_tuple(&b, 4);
+    mb_int(&b, 1);
+    mb_int(&b, 1);
+    mb_float(&b, 0.0);
+    mb_float(&b, 0.0);
+    strbuf_adds(&b, "00");
+    check_modes(&b, 1, true);
+
+    struct diag d;
+    struct profile *p;
+    assert_int_equal(read_mode(PSTATS_STREAM, &b, 1, &p, &d), P2P_OK);
+    assert_int_equal(p->n_funcs, 3);
+    assert_string_equal(p->funcs[0].name, "app:7:main");
+    assert_string_equal(p->funcs[1].name, "app:9:helper");
+    assert_string_equal(p->funcs[2].name, "app:2:main");
+    assert_string_equal(p->funcs[2].filename, "/src/app.py");
+    assert_true(p->funcs[0].called == 2);
+    assert_true(ev_get(&p->funcs[0].ev, PEV_TIME) == 0.5);
+    assert_true(ev_get(&p->funcs[1].ev, PEV_TIME) == 0.5);
+    assert_true(ev_get(&p->funcs[1].ev, PEV_TOTAL_TIME) == 2.0);
+    const struct prof_call *c = test_call(p, "app:9:helper", "app:7:main");
+    assert_true(ev_get(&c->ev, PEV_CALLS) == 2 && ev_get(&c->ev, PEV_TOTAL_TIME) == 1.25);
+    c = test_call(p, "app:7:main", "app:9:helper");
+    assert_true(ev_get(&c->ev, PEV_CALLS) == 3 && ev_get(&c->ev, PEV_TOTAL_TIME) == 2.0);
+    assert_true(ev_get(&p->ev, PEV_TIME) == 1.0);
+    assert_true(ev_get(&p->ev, PEV_TOTAL_TIME) == 2.0);
+    profile_free(p);
+
+    /* A reference to a slot not filled yet, or to the wrong kind, is for the document. */
+    struct strbuf bad;
+    strbuf_init(&bad);
+    strbuf_add(&bad, b.s, b.len);
+    bad.s[first_ref + 1] = 3; /* the file name refers to the name: still a string */
+    check_modes(&bad, 1, true);
+    bad.s[first_ref + 1] = 2; /* to an int */
+    check_modes(&bad, 1, false);
+    bad.s[first_ref + 1] = 9; /* to nothing yet */
+    check_modes(&bad, 1, false);
+    strbuf_fini(&bad);
+    strbuf_fini(&b);
+}
+
+/* Shapes the streaming decoder leaves to the document, which keeps the first place and last
+ * value of a repeated key, reports errors and warns once. */
+static void test_stream_gives_up(void **state)
+{
+    (void)state;
+    struct strbuf b;
+    strbuf_init(&b);
+    /* a caller given twice */
+    strbuf_addc(&b, '{');
+    mb_entry(&b, "m.py", 1, "a", 1, 1, 9.0, 9.0);
+    mb_ccaller(&b, "m.py", 3, "c", 1, 1, 5.0, 5.0);
+    mb_ccaller(&b, "m.py", 3, "c", 3, 3, 2.0, 2.0);
+    strbuf_adds(&b, "00");
+    check_modes(&b, 1, false);
+    /* an entry given twice */
+    strbuf_reset(&b);
+    strbuf_addc(&b, '{');
+    mb_entry(&b, "m.py", 1, "a", 1, 1, 9.0, 9.0);
+    strbuf_addc(&b, '0');
+    mb_entry(&b, "m.py", 1, "a", 2, 2, 1.0, 1.0);
+    strbuf_adds(&b, "00");
+    check_modes(&b, 1, false);
+    /* truncated anywhere, or with a bad byte anywhere */
+    strbuf_reset(&b);
+    strbuf_addc(&b, '{');
+    mb_entry(&b, "m.py", 1, "a", 1, 1, 9.0, 9.0);
+    mb_ccaller(&b, "m.py", 3, "c", 1, 1, 5.0, 5.0);
+    strbuf_addc(&b, '0');
+    mb_entry(&b, "m.py", 3, "c", 1, 1, 2.0, 3.0);
+    strbuf_adds(&b, "00");
+    check_modes(&b, 1, true);
+    for (size_t n = 0; n < b.len; n++) {
+        struct strbuf t = {b.s, n, n};
+        check_modes(&t, 1, false);
+    }
+    for (size_t i = 0; i < b.len; i++) {
+        char keep = b.s[i];
+        b.s[i] = 'N';
+        struct diag d;
+        struct profile *p = NULL;
+        if (read_mode(PSTATS_DOCUMENT, &b, 1, &p, &d) != P2P_OK)
+            check_modes(&b, 1, false);
+        profile_free(p);
+        b.s[i] = keep;
+    }
+    /* a profile-module count above the entry's calls: gprof2dot warns (once) */
+    strbuf_reset(&b);
+    strbuf_addc(&b, '{');
+    mb_entry(&b, "m.py", 1, "a", 1, 1, 9.0, 9.0);
+    mb_key(&b, "m.py", 3, "c");
+    mb_int(&b, 5);
+    strbuf_adds(&b, "00");
+    check_modes(&b, 1, false);
+    struct diag d;
+    struct profile *p;
+    assert_int_equal(read_mode(PSTATS_AUTO, &b, 1, &p, &d), P2P_OK);
+    assert_int_equal(d.warnings, 1);
+    profile_free(p);
+    /* and within bounds: it streams */
+    b.s[b.len - 6] = 1;
+    check_modes(&b, 1, true);
+    /* a count after a caller tuple divides by the tuple's first value (gprof2dot's loop
+     * rebinds nc), not by the entry's */
+    strbuf_reset(&b);
+    strbuf_addc(&b, '{');
+    mb_entry(&b, "m.py", 1, "f", 10, 10, 1.0, 4.0);
+    mb_ccaller(&b, "m.py", 2, "g", 4, 2, 0.5, 1.0);
+    mb_key(&b, "m.py", 3, "h");
+    mb_int(&b, 1);
+    strbuf_adds(&b, "00");
+    check_modes(&b, 1, true);
+    assert_int_equal(read_mode(PSTATS_STREAM, &b, 1, &p, &d), P2P_OK);
+    assert_true(ev_get(&test_call(p, "m:3:h", "m:1:f")->ev, PEV_TOTAL_TIME) == 1.0);
+    assert_true(ev_get(&test_call(p, "m:2:g", "m:1:f")->ev, PEV_CALLS) == 2.0);
+    profile_free(p);
+    strbuf_fini(&b);
+}
+
+/* Text: 1-byte kinds are Latin-1, the others UTF-8 or else Latin-1, as text_of makes them. */
+static void test_stream_text(void **state)
+{
+    (void)state;
+    struct strbuf b;
+    strbuf_init(&b);
+    strbuf_addc(&b, '{');
+    mb_tuple(&b, 3);
+    mb_str(&b, "caf\xc3\xa9.py"); /* 'z': Latin-1, even where the bytes are UTF-8 */
+    mb_int(&b, 1);
+    strbuf_addc(&b, 'u'); /* UTF-8 */
+    mb_u32(&b, 3);
+    strbuf_adds(&b, "\xc3\xa9t");
+    mb_tuple(&b, 5);
+    mb_int(&b, 1);
+    mb_int(&b, 1);
+    mb_float(&b, 1.0);
+    mb_float(&b, 1.0);
+    strbuf_addc(&b, '{');
+    mb_tuple(&b, 3);
+    strbuf_addc(&b, 's'); /* bytes, not UTF-8: Latin-1 */
+    mb_u32(&b, 2);
+    strbuf_adds(&b, "\xff/");
+    mb_int(&b, 2);
+    strbuf_addc(&b, 't');
+    mb_u32(&b, 1);
+    strbuf_addc(&b, 'g');
+    mb_int(&b, 1);
+    strbuf_adds(&b, "00");
+    check_modes(&b, 1, true);
+    struct diag d;
+    struct profile *p;
+    assert_int_equal(read_mode(PSTATS_STREAM, &b, 1, &p, &d), P2P_OK);
+    assert_string_equal(p->funcs[0].name, "caf\xc3\x83\xc2\xa9:1:\xc3\xa9t");
+    assert_string_equal(p->funcs[0].filename, "caf\xc3\x83\xc2\xa9.py");
+    assert_string_equal(p->funcs[1].name, ":2:g");
+    assert_string_equal(p->funcs[1].filename, "\xc3\xbf/");
+    profile_free(p);
+    strbuf_fini(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -947,6 +1332,10 @@ int main(void)
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_stream_fixtures),
+        cmocka_unit_test(test_stream_references),
+        cmocka_unit_test(test_stream_gives_up),
+        cmocka_unit_test(test_stream_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

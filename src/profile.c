@@ -28,6 +28,14 @@ struct profile *profile_new(enum prof_recipe recipe, bool int_ids)
     return p;
 }
 
+void profile_reserve(struct profile *p, size_t n)
+{
+    if (n > p->cap_funcs) {
+        p->funcs = xreallocarray(p->funcs, n, sizeof(*p->funcs));
+        p->cap_funcs = n;
+    }
+}
+
 static void free_index(struct profile *p)
 {
     if (!p->index_)

@@ -110,6 +110,11 @@ struct profile {
 struct profile *profile_new(enum prof_recipe recipe, bool int_ids);
 void profile_free(struct profile *p);
 
+/* Room for n functions in all, so that a reader that expects many does not grow the array
+ * by copying (a hint: more functions still fit; the reader's n should come from the input's
+ * size, not from a count in it). */
+void profile_reserve(struct profile *p, size_t n);
+
 /* Reading is done: free the lookup tables (function ids, calls, cycles, interned strings),
  * a third of a big profile's memory, before the graph stage needs its own. Functions,
  * calls, names and events stay; finding, creating or interning anything afterwards is a bug

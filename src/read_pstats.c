@@ -77,6 +77,12 @@ struct stats {
     size_t pairs_seen; /* caller pairs read from the file (see load_entry) */
 };
 
+/* A direct-mapped memo of key tuples made of three references: (file, line, name) ref
+ * indices -> key index + 1 (0: empty). A miss costs a key lookup, never a wrong key. */
+struct key_memo {
+    uint32_t file, line, name, key;
+};
+
 struct ctx {
     struct diag *d;
     struct arena *scratch;
@@ -101,6 +107,8 @@ struct ctx {
     struct strbuf buf, text;
     struct sref *srefs; /* the streaming reader's references (see load_stream) */
     size_t n_srefs, cap_srefs;
+    struct key_memo *memo; /* see s_key */
+    size_t n_memo;
     size_t stream_stop; /* where the streaming reader stopped */
     enum pstats_mode mode;
 };
@@ -852,6 +860,11 @@ static const struct sref *s_ref(struct ctx *cx, struct cursor *c, enum sref_kind
     return &cx->srefs[u];
 }
 
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
 /* A tuple of exactly n items starts (its type byte read, without the flag). */
 static bool s_tuple_head(struct cursor *c, unsigned type, uint32_t n)
 {
@@ -869,18 +882,20 @@ static bool s_tuple_head(struct cursor *c, unsigned type, uint32_t n)
 
 /* A string of a key: its text interned as text_of makes it (1-byte kinds are Latin-1, the
  * others UTF-8 or else Latin-1), charged to the same budget. */
-static bool s_text(struct ctx *cx, struct cursor *c, const char **out, size_t *len)
+static bool s_text(struct ctx *cx, struct cursor *c, const char **out, size_t *len, size_t *ref)
 {
     uint8_t code;
     if (!cursor_u8(c, &code))
         return false;
     unsigned type = code & ~FLAG_REF;
+    *ref = SIZE_MAX;
     if (type == 'r') {
         const struct sref *r = s_ref(cx, c, SREF_TEXT);
         if (!r)
             return false;
         *out = r->u.text.s;
         *len = r->u.text.len;
+        *ref = (size_t)(r - cx->srefs);
         return true;
     }
     size_t n;
@@ -922,8 +937,8 @@ static bool s_text(struct ctx *cx, struct cursor *c, const char **out, size_t *l
         return false;
     cx->text_bytes += spent;
     if (code & FLAG_REF) {
-        size_t ri = sref_add(cx, SREF_TEXT);
-        struct sref *r = &cx->srefs[ri];
+        *ref = sref_add(cx, SREF_TEXT);
+        struct sref *r = &cx->srefs[*ref];
         r->u.text.s = s;
         r->u.text.len = n;
     }
@@ -933,13 +948,15 @@ static bool s_text(struct ctx *cx, struct cursor *c, const char **out, size_t *l
 }
 
 /* A number of the statistics (an int or a finite float), or a line number (int only). */
-static bool s_number(struct ctx *cx, struct cursor *c, bool int_only, double *x, int32_t *i)
+static bool s_number(struct ctx *cx, struct cursor *c, bool int_only, double *x, int32_t *i,
+                     size_t *ref)
 {
     uint8_t code;
     if (!cursor_u8(c, &code))
         return false;
     unsigned type = code & ~FLAG_REF;
     enum sref_kind kind;
+    *ref = SIZE_MAX;
     if (type == 'i') {
         uint32_t u;
         if (!cursor_u32le(c, &u))
@@ -968,19 +985,26 @@ static bool s_number(struct ctx *cx, struct cursor *c, bool int_only, double *x,
         } else {
             return false;
         }
+        *ref = u;
         return true;
     } else {
         return false;
     }
     if (code & FLAG_REF) {
-        size_t ri = sref_add(cx, kind);
-        struct sref *r = &cx->srefs[ri];
+        *ref = sref_add(cx, kind);
+        struct sref *r = &cx->srefs[*ref];
         if (kind == SREF_INT)
             r->u.i = *i;
         else
             r->u.d = *x;
     }
     return true;
+}
+
+static struct key_memo *memo_slot(struct ctx *cx, uint32_t fr, uint32_t lr, uint32_t nr)
+{
+    uint64_t h = util_hash_u64(((uint64_t)fr << 32 | lr) ^ util_hash_u64(nr));
+    return &cx->memo[h & (cx->n_memo - 1)];
 }
 
 /* A (file, line, name) key tuple, or a reference to one: its key index. */
@@ -1000,16 +1024,39 @@ static bool s_key(struct ctx *cx, struct cursor *c, size_t *key)
     if (!s_tuple_head(c, type, 3))
         return false;
     size_t ref = code & FLAG_REF ? sref_add(cx, SREF_OTHER) : SIZE_MAX;
+    /* Python 3 writes a caller's key as a fresh tuple of three references (pstats makes one
+     * per caller); the same three references make the same key, found in the memo. */
+    const unsigned char *p = c->p + c->pos;
+    struct key_memo *m = NULL;
+    if (cursor_has(c, 15) && p[0] == 'r' && p[5] == 'r' && p[10] == 'r') {
+        uint32_t fr = le32(p + 1), lr = le32(p + 6), nr = le32(p + 11);
+        m = memo_slot(cx, fr, lr, nr);
+        if (m->key && m->file == fr && m->line == lr && m->name == nr) {
+            *key = m->key - 1;
+            c->pos += 15;
+            goto done;
+        }
+    }
     const char *file, *name;
-    size_t file_len, name_len;
+    size_t file_len, name_len, file_ref, line_ref, name_ref;
     int32_t line;
     double unused;
-    if (!s_text(cx, c, &file, &file_len) || !s_number(cx, c, true, &unused, &line) ||
-        !s_text(cx, c, &name, &name_len))
+    if (!s_text(cx, c, &file, &file_len, &file_ref) ||
+        !s_number(cx, c, true, &unused, &line, &line_ref) ||
+        !s_text(cx, c, &name, &name_len, &name_ref))
         return false;
     struct key_id id = {file, name, (uint64_t)(int64_t)line, false, false};
     if (key_get(cx, &id, file, file_len, name, name_len, line, key) != KEY_OK)
         return false;
+    if (file_ref <= UINT32_MAX && line_ref <= UINT32_MAX && name_ref <= UINT32_MAX) {
+        /* the refs that will name this key (these, read as literals, or as refs missed) */
+        m = memo_slot(cx, (uint32_t)file_ref, (uint32_t)line_ref, (uint32_t)name_ref);
+        m->file = (uint32_t)file_ref;
+        m->line = (uint32_t)line_ref;
+        m->name = (uint32_t)name_ref;
+        m->key = (uint32_t)*key + 1;
+    }
+done:
     if (ref != SIZE_MAX) {
         cx->srefs[ref].kind = SREF_KEY;
         cx->srefs[ref].u.key = *key;
@@ -1119,11 +1166,12 @@ static bool s_caller(struct ctx *cx, struct cursor *c, struct sink *sk)
     size_t key;
     double v[4], count = 0;
     int32_t i;
+    size_t unused;
     if (!s_key(cx, c, &key) || !cursor_has(c, 1))
         return false;
     unsigned type = c->p[c->pos] & ~FLAG_REF;
     if (type != '(' && type != ')') {
-        if (!s_number(cx, c, false, &count, &i))
+        if (!s_number(cx, c, false, &count, &i, &unused))
             return false;
         return sink_caller(cx, sk, key, false, NULL, count);
     }
@@ -1133,7 +1181,7 @@ static bool s_caller(struct ctx *cx, struct cursor *c, struct sink *sk)
     if (flag)
         sref_add(cx, SREF_OTHER);
     for (size_t k = 0; k < 4; k++)
-        if (!s_number(cx, c, false, &v[k], &i))
+        if (!s_number(cx, c, false, &v[k], &i, &unused))
             return false;
     return sink_caller(cx, sk, key, true, v, 0);
 }
@@ -1158,8 +1206,9 @@ static bool s_entry(struct ctx *cx, struct cursor *c, struct sink *sk)
         sref_add(cx, SREF_OTHER);
     double num[4];
     int32_t i;
+    size_t unused;
     for (size_t k = 0; k < 4; k++)
-        if (!s_number(cx, c, false, &num[k], &i))
+        if (!s_number(cx, c, false, &num[k], &i, &unused))
             return false;
     if (!sink_entry(cx, sk, key, num))
         return false;
@@ -1181,6 +1230,13 @@ static bool s_entry(struct ctx *cx, struct cursor *c, struct sink *sk)
 static bool stream_dict(struct ctx *cx, struct cursor *c, struct sink *sk)
 {
     cx->n_srefs = 0;
+    /* A slot per 64 bytes of data (a key tuple of references takes 17), 2 MiB at most. */
+    size_t n_memo = 256;
+    while (n_memo < c->len / 64 && n_memo < ((size_t)1 << 17))
+        n_memo *= 2;
+    free(cx->memo);
+    cx->memo = xcalloc(n_memo, sizeof(*cx->memo));
+    cx->n_memo = n_memo;
     uint8_t code;
     size_t n = 0;
     if (!cursor_u8(c, &code) || (code & ~FLAG_REF) != '{')
@@ -1217,6 +1273,11 @@ static struct profile *stream_profile(struct ctx *cx, const struct input *in)
     struct sink sk = {.p = profile_new(PROF_RECIPE_PSTATS, true), .max_ct = -INFINITY};
     cx->d->file = in->name;
     cx->input_bytes = in->len;
+    /* A guess from the size (profiler files spend 100 to 250 bytes per function): tables
+     * this big come from mmap (see util_init), so pages never used cost nothing and growing
+     * past the guess moves pages instead of copying them. */
+    profile_reserve(sk.p, in->len / 128);
+    UTIL_GROW(cx->srefs, cx->cap_srefs, in->len / 32);
     cursor_init(&c, in->data, in->len);
     bool ok = stream_dict(cx, &c, &sk);
     cx->stream_stop = c.pos;
@@ -1290,6 +1351,7 @@ out:
     free(cx.pfiles);
     free(cx.texts);
     free(cx.srefs);
+    free(cx.memo);
     arena_free(cx.scratch);
     return s;
 }

@@ -31,6 +31,10 @@ done
 set -- "$top_srcdir/tests/fuzz/seeds/sleepy-members"
 [ -d "$C/sleepy-members" ] && set -- "$@" "$C/sleepy-members"
 run "reader sleepy-members" "$B/replay_reader" --format=sleepy-members "$@"
+# The pstats streaming decoder against the marshal document (see tests/fuzz/fuzz_reader.c).
+set -- "$F/pstats"
+[ -d "$C/pstats" ] && set -- "$@" "$C/pstats"
+run "reader pstats-modes" "$B/replay_reader" --format=pstats-modes "$@"
 # The pipeline harness reads two option bytes first: give each fixture a few option sets.
 mkdir "$T/pipeline"
 i=0

@@ -108,6 +108,31 @@ static void intern_after_seal(struct profile *p) { profile_intern(p, "x", 1); }
 
 /* Sealing frees the lookup tables and keeps everything the graph stage reads: functions,
  * names, calls and events. Any lookup afterwards is a bug and aborts. */
+/* profile_reserve makes room once: functions up to the reservation do not move the array,
+ * and more still fit. */
+static void test_reserve(void **state)
+{
+    (void)state;
+    struct profile *p = profile_new(PROF_RECIPE_PSTATS, true);
+    profile_func_int(p, 7, NULL);
+    profile_reserve(p, 100);
+    assert_true(p->cap_funcs >= 100);
+    const struct prof_func *base = p->funcs;
+    for (int64_t i = 0; i < 99; i++)
+        profile_func_int(p, 100 + i, NULL);
+    assert_ptr_equal(p->funcs, base);
+    assert_int_equal(p->n_funcs, 100);
+    profile_reserve(p, 10); /* never shrinks */
+    assert_true(p->cap_funcs >= 100);
+    for (int64_t i = 0; i < 50; i++)
+        profile_func_int(p, 1000 + i, NULL);
+    assert_int_equal(p->n_funcs, 150);
+    assert_int_equal(p->funcs[0].int_id, 7);
+    assert_int_equal(p->funcs[149].int_id, 1049);
+    assert_int_equal(profile_find_int(p, 7), 0);
+    profile_free(p);
+}
+
 static void test_seal(void **state)
 {
     (void)state;
@@ -152,6 +177,7 @@ int main(void)
         cmocka_unit_test(test_string_ids),
         cmocka_unit_test(test_int_ids_and_calls),
         cmocka_unit_test(test_events),
+        cmocka_unit_test(test_reserve),
         cmocka_unit_test(test_seal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

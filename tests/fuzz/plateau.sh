@@ -7,7 +7,8 @@
 #
 # FUZZ_BUILD_DIR: a build with `configure CC=clang --enable-fuzzing` (has tests/fuzz/fuzz_*).
 # CORPUS_ROOT/TARGET is the target's working corpus (created if missing; kept between runs).
-# TARGET is a reader format (as P2P_FUZZ_FORMAT takes it) or "pipeline". Seeds come from
+# TARGET is a reader format (as P2P_FUZZ_FORMAT takes it, including pstats-modes) or
+# "pipeline". Seeds come from
 # tests/fixtures/FORMAT (tests/fuzz/seeds/sleepy-members for that one) and CORPUS_ROOT/
 # seed-TARGET when it exists. A target stops when cov has not grown for QUIET seconds (default
 # 180) and for at least a third of its run, after MIN seconds (default 240), or at MAX (default
@@ -34,6 +35,11 @@ for t in "$@"; do
         exe=$build/tests/fuzz/fuzz_reader
         dict=$src/tests/fuzz/dict/$t.dict
         seeds+=("$src/tests/fuzz/seeds/sleepy-members")
+        ;;
+    pstats-modes) # the streaming decoder against the marshal document, on pstats inputs
+        exe=$build/tests/fuzz/fuzz_reader
+        dict=$src/tests/fuzz/dict/pstats.dict
+        seeds+=("$src/tests/fixtures/pstats")
         ;;
     *)
         exe=$build/tests/fuzz/fuzz_reader

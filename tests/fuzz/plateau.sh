@@ -8,9 +8,8 @@
 # FUZZ_BUILD_DIR: a build with `configure CC=clang --enable-fuzzing` (has tests/fuzz/fuzz_*).
 # CORPUS_ROOT/TARGET is the target's working corpus (created if missing; kept between runs).
 # TARGET is a reader format (as P2P_FUZZ_FORMAT takes it, including pstats-modes) or
-# "pipeline". Seeds come from
-# tests/fixtures/FORMAT (tests/fuzz/seeds/sleepy-members for that one) and CORPUS_ROOT/
-# seed-TARGET when it exists. A target stops when cov has not grown for QUIET seconds (default
+# "pipeline". Seeds come from tests/fixtures/FORMAT (tests/fuzz/seeds/sleepy-members and
+# tests/fixtures/pstats for those two) and CORPUS_ROOT/seed-TARGET when it exists. A target stops when cov has not grown for QUIET seconds (default
 # 180) and for at least a third of its run, after MIN seconds (default 240), or at MAX (default
 # 900). Crashes land in OUT_DIR/TARGET-crash-*; the final line of OUT_DIR/TARGET.log says why
 # the run ended.

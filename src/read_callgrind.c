@@ -14,6 +14,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "arena.h"
 #include "imap.h"
@@ -53,6 +56,19 @@ struct name_ent {
     size_t func;
 };
 
+/* Numeric ids of one name table -> index in names. Ids are small in practice (callgrind
+ * numbers names from 1 up), so most are indexes into an array; the array's length is bounded
+ * by the number of entries, not by the ids, and larger ids go to a hash map. */
+struct id_table {
+    size_t *direct; /* direct[id], SIZE_MAX when unused */
+    size_t n_direct;
+    size_t n_ent;  /* ids stored */
+    struct imap big;
+};
+
+/* Ids below this, or below a small multiple of the entries, go to the direct array. */
+#define DIRECT_MIN ((size_t)1 << 16)
+
 /* State of reading one input; reset for every file. */
 struct cg {
     struct profile *p;
@@ -64,7 +80,7 @@ struct cg {
     uint64_t lineno;
     bool eof;
     struct slot slots[SLOT_COUNT];
-    struct imap ids[3];  /* ob, file and fn tables: numeric id -> index in names */
+    struct id_table ids[2]; /* ob and fn tables (file names are not kept) */
     struct arena *keys;  /* other "<table><digits>" compression keys -> index in names */
     struct name_ent *names;
     size_t n_names, cap_names;
@@ -219,11 +235,56 @@ static struct span next_token(const char *s, size_t n, size_t *i)
     return (struct span){s + b, e - b};
 }
 
+/* Longest tail of event columns that tail_tokens checks: its tokens are then shorter than
+ * event_value's limit, so the general path would accept every one of them. */
+#define TAIL_MAX 96
+
+/* The tail of a cost line after the column read: `n` bytes that start with a space. The number
+ * of tokens in it if it holds digits and spaces only (a token starts at a digit after a space),
+ * else SIZE_MAX. Sixteen bytes at a time with SSE2; the last piece is padded with spaces,
+ * which neither start a token nor fail the check. */
+static size_t tail_tokens(const char *s, size_t n)
+{
+    size_t count = 0, i = 0;
+#ifdef __SSE2__
+    const __m128i sp16 = _mm_set1_epi8(' '), lo = _mm_set1_epi8('0' - 1);
+    const __m128i hi = _mm_set1_epi8('9' + 1);
+    unsigned carry = 1; /* the byte before the tail is no digit: treat it as a space */
+    while (i < n) {
+        char buf[16];
+        const char *p = s + i;
+        if (n - i < 16) {
+            memset(buf, ' ', sizeof(buf));
+            memcpy(buf, p, n - i);
+            p = buf;
+        }
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned dig = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi)));
+        unsigned spc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp16));
+        if ((dig | spc) != 0xffffu)
+            return SIZE_MAX;
+        count += (size_t)__builtin_popcount(dig & ((spc << 1) | carry));
+        carry = spc >> 15;
+        i += 16;
+    }
+#else
+    for (i = 0; i < n; i++) {
+        if (pytext_digit(s[i]))
+            count += i == 0 || s[i - 1] == ' ';
+        else if (s[i] != ' ')
+            return SIZE_MAX;
+    }
+#endif
+    return count;
+}
+
 /* The common cost line in one pass: cost_tokens' pattern for the positions, then events that
- * are plain unsigned decimals of at most 15 digits (below 2^53, so (double) of the integer is
- * what event_value gives), no more tokens than positions plus events. Sets the token count and
- * the value of column `col`. Anything else returns false with no effect, and the general path
- * (cost_tokens, event_value) decides, with its messages. */
+ * are plain unsigned decimals, the one read of at most 15 digits (below 2^53, so (double) of
+ * the integer is what event_value gives) and the others at most TAIL_MAX bytes in all, no
+ * more tokens than positions plus events. Sets the token count and the value of column `col`.
+ * Anything else returns false with no effect, and the general path (cost_tokens,
+ * event_value) decides, with its messages. */
 static bool cost_fast(const char *s, size_t n, size_t n_pos, size_t n_events, size_t col,
                       size_t *n_tok, double *v)
 {
@@ -236,8 +297,14 @@ static bool cost_fast(const char *s, size_t n, size_t n_pos, size_t n_events, si
             if ((i = token_end(s, n, i)) == SIZE_MAX)
                 return false;
         } else {
-            if (count - n_pos >= n_events)
-                return false;
+            if (count - n_pos > col) {
+                /* Past the column read: only the shape of the rest matters. */
+                size_t t = n - i <= TAIL_MAX ? tail_tokens(s + i - 1, n - i + 1) : SIZE_MAX;
+                if (t == SIZE_MAX || t > n_events - (count - n_pos))
+                    return false;
+                count += t;
+                break;
+            }
             size_t d = i;
             uint64_t u = 0;
             while (i < n && pytext_digit(s[i]))
@@ -257,7 +324,7 @@ static bool cost_fast(const char *s, size_t n, size_t n_pos, size_t n_events, si
         if (i == n)
             return false; /* unreachable after rstrip; the general path decides */
     }
-    if (count < n_pos)
+    if (count < n_pos || count - n_pos > n_events)
         return false;
     *n_tok = count;
     *v = (double)val;
@@ -345,7 +412,10 @@ static enum p2p_status get_func(struct cg *c, enum slot_id obj, enum slot_id fn,
  * a call. *matched is false when the lookahead is no cost line. */
 static enum p2p_status cost_line(struct cg *c, bool is_call, int64_t calls, bool *matched)
 {
-    size_t n = (size_t)(pytext_rstrip(c->line, c->line + c->len) - c->line);
+    size_t n = c->len;
+    char last = n ? c->line[n - 1] : ' ';
+    if (!pytext_digit(last) && last != '*') /* else no (UTF-8) whitespace ends the line */
+        n = (size_t)(pytext_rstrip(c->line, c->line + c->len) - c->line);
     size_t n_tok;
     double v = 0;
     bool fast = cost_fast(c->line, n, c->n_positions, c->n_events, c->event_col, &n_tok, &v);
@@ -413,6 +483,30 @@ static enum p2p_status cost_line(struct cg *c, bool is_call, int64_t calls, bool
     return advance(c);
 }
 
+static size_t id_get(const struct id_table *m, uint64_t id)
+{
+    if (id < m->n_direct && m->direct[id] != SIZE_MAX)
+        return m->direct[id];
+    return m->big.n_used ? imap_get(&m->big, id) : SIZE_MAX;
+}
+
+/* Store a new id (id_get gave SIZE_MAX for it). */
+static void id_put(struct id_table *m, uint64_t id, size_t val)
+{
+    m->n_ent++;
+    if (id < DIRECT_MIN || id / 4 < m->n_ent) {
+        if (id >= m->n_direct) {
+            size_t old = m->n_direct;
+            UTIL_GROW(m->direct, m->n_direct, (size_t)id + 1);
+            for (size_t k = old; k < m->n_direct; k++)
+                m->direct[k] = SIZE_MAX;
+        }
+        m->direct[id] = val;
+    } else {
+        imap_put(&m->big, id, val);
+    }
+}
+
 /* The names entry of (table, id), made if `create`; SIZE_MAX if there is none. */
 static size_t name_entry(struct cg *c, enum table_id table, struct span id, bool create)
 {
@@ -422,15 +516,14 @@ static size_t name_entry(struct cg *c, enum table_id table, struct span id, bool
         uint64_t num = 0;
         for (size_t k = 0; k < id.n; k++)
             num = num * 10 + (uint64_t)(id.s[k] - '0');
-        struct imap *m = &c->ids[table == TABLE_OB ? 0 : table == TABLE_FL ? 1 : 2];
-        if (!create)
-            return imap_get(m, num);
-        size_t i = imap_put(m, num, c->n_names);
-        if (i == c->n_names) {
-            UTIL_GROW(c->names, c->cap_names, c->n_names + 1);
-            c->names[c->n_names++] = (struct name_ent){{"", 0}, SIZE_MAX};
-        }
-        return i;
+        struct id_table *m = &c->ids[table == TABLE_OB ? 0 : 1];
+        size_t i = id_get(m, num);
+        if (i != SIZE_MAX || !create)
+            return i;
+        id_put(m, num, c->n_names);
+        UTIL_GROW(c->names, c->cap_names, c->n_names + 1);
+        c->names[c->n_names] = (struct name_ent){{"", 0}, SIZE_MAX};
+        return c->n_names++;
     }
     struct strbuf key;
     strbuf_init(&key);
@@ -491,6 +584,10 @@ static enum p2p_status position_line(struct cg *c, bool *matched)
             return diag_fail(c->d, c->lineno, "unsupported position \"%.*s\"", 4, s);
         slot = SLOT_JFI;
     }
+    /* No cost depends on a file position (only ob, fn, cob and cfn name functions): its
+     * line needs no parsing and its name no table entry. */
+    if (table == TABLE_FL)
+        return advance(c);
     i = (size_t)(pytext_skip_space(s + i + 3, s + n, NULL) - s);
 
     /* gprof2dot's pattern: =\s*(?:\((\d+)\))?(?:\s*(.+))? */
@@ -562,6 +659,17 @@ static enum p2p_status body_line(struct cg *c, bool *matched)
 {
     enum p2p_status st;
     *matched = true;
+    /* A line's first byte rules out most kinds: no whitespace character starts with a digit,
+     * '+', '-', '*' or a letter, a cost line starts with one of the first four, position and
+     * calls= lines with a letter. The general order below decides the rest. */
+    unsigned char c0 = c->len ? (unsigned char)c->line[0] : 0;
+    if (pytext_digit((char)c0) || c0 == '+' || c0 == '-' || c0 == '*')
+        return cost_line(c, false, 0, matched);
+    if (c0 == 'c' || c0 == 'f' || c0 == 'o' || c0 == 'j') {
+        if ((st = position_line(c, matched)) != P2P_OK || *matched)
+            return st;
+        return calls_line(c, matched);
+    }
     if (is_blank(c))
         return advance(c);
     if ((st = cost_line(c, false, 0, matched)) != P2P_OK || *matched)
@@ -603,8 +711,8 @@ static enum p2p_status read_one(struct profile *p, const struct input *in, const
     c.fn_func = SIZE_MAX;
     for (size_t k = 0; k < SLOT_COUNT; k++)
         c.slots[k].ent = c.slots[k].func = SIZE_MAX;
-    for (size_t k = 0; k < 3; k++)
-        imap_init(&c.ids[k]);
+    for (size_t k = 0; k < 2; k++)
+        imap_init(&c.ids[k].big);
     c.keys = arena_new();
     lines_init(&c.lr, in);
 
@@ -623,8 +731,10 @@ static enum p2p_status read_one(struct profile *p, const struct input *in, const
                   quote_len(c.len), c.line);
 
     free(c.names);
-    for (size_t k = 0; k < 3; k++)
-        imap_fini(&c.ids[k]);
+    for (size_t k = 0; k < 2; k++) {
+        free(c.ids[k].direct);
+        imap_fini(&c.ids[k].big);
+    }
     arena_free(c.keys);
     return st;
 }

@@ -528,6 +528,98 @@ static void test_cost_lines_generated(void **state)
                     "2 positions expected");
 }
 
+/* Many event columns: the columns after the one read are only checked (sixteen bytes at a
+ * time), so tokens must be counted across those pieces (a token starting right at a piece's
+ * first byte, runs of spaces across a piece's end) and every column still read correctly. */
+static void test_cost_lines_tail(void **state)
+{
+    (void)state;
+    enum { N_EV = 30 };
+    size_t cap = 1 << 17, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    double want[N_EV] = {0};
+    uint32_t r = 777;
+#define NEXT() (r = r * 1103515245u + 12345u, (r >> 16) & 0x7fff)
+    len += (size_t)snprintf(buf + len, cap - len, "events:");
+    for (int k = 0; k < N_EV; k++)
+        len += (size_t)snprintf(buf + len, cap - len, " E%d", k);
+    len += (size_t)snprintf(buf + len, cap - len, "\nfn=f\n");
+    for (int line = 0; line < 600; line++) {
+        len += (size_t)snprintf(buf + len, cap - len, "%s", line % 3 ? "+1" : "*");
+        unsigned n_ev = NEXT() % (N_EV + 1);
+        for (unsigned k = 0; k < n_ev; k++) {
+            char tok[24];
+            unsigned digits = 1 + NEXT() % 12;
+            for (unsigned q = 0; q < digits; q++)
+                tok[q] = (char)('0' + NEXT() % 10);
+            tok[digits] = '\0';
+            len += (size_t)snprintf(buf + len, cap - len, "%.*s%s", (int)(1 + NEXT() % 3),
+                                    "   ", tok);
+            want[k] += strtod(tok, NULL);
+        }
+        len += (size_t)snprintf(buf + len, cap - len, "\n");
+        assert_true(len + 1024 < cap);
+    }
+#undef NEXT
+    for (int k = 0; k < N_EV; k++) {
+        char name[8];
+        snprintf(name, sizeof(name), "E%d", k);
+        struct reader_opts opts = {.event = name};
+        unsigned w;
+        struct profile *p = test_read_buf_ok("callgrind", "test", buf, len, &opts, &w);
+        assert_int_equal(w, 0);
+        check_func(p, "f", want[k], 0, NULL);
+        profile_free(p);
+    }
+    free(buf);
+
+    /* Past the column read: one token too many, a byte that is no digit or space far in the
+     * line (no cost line: parsing stops there), a sign (the general path takes it). */
+    test_read_fails("callgrind", "events: A B C\nfn=f\n1 1 22222222222222 33333333333 4\n", 3,
+                    "at most 1 positions and 3 events");
+    unsigned w;
+    char line[512];
+    struct profile *p = test_read_ok("callgrind",
+                                     "events: A B C D E F G H I J K L\n"
+                                     "fn=f\n"
+                                     "1 5 2 3 4 5 6 7 8 9 10 11 12\n"
+                                     "1 7 2 3 4 5 6 7 8 9 10 11 x2\n",
+                                     &w);
+    assert_int_equal(w, 1);
+    check_func(p, "f", 5, 0, NULL);
+    profile_free(p);
+    p = test_read_ok("callgrind", "events: A B C\nfn=f\n1 5 2 +3\n1 1 -2 3\n", &w);
+    assert_int_equal(w, 0);
+    check_func(p, "f", 6, 0, NULL);
+    profile_free(p);
+
+    /* Every alignment of the tokens after the column read against the sixteen-byte pieces:
+     * three of them are one too many, two are fine. */
+    for (int pad = 0; pad < 40; pad++) {
+        snprintf(line, sizeof(line), "events: A B C\nfn=f\n1 5 %*s22 3%s\n", pad, "",
+                 pad % 2 ? " 4" : "");
+        if (pad % 2) {
+            test_read_fails("callgrind", line, 3, "5 numbers on a cost line");
+        } else {
+            p = test_read_ok("callgrind", line, &w);
+            assert_int_equal(w, 0);
+            check_func(p, "f", 5, 0, NULL);
+            profile_free(p);
+        }
+    }
+
+    /* A long token after the column read: up to the general path's limit it is accepted,
+     * past it the general path's message. */
+    snprintf(line, sizeof(line), "events: A B\nfn=f\n1 3 1%0*d\n", 90, 0);
+    p = test_read_ok("callgrind", line, &w);
+    assert_int_equal(w, 0);
+    check_func(p, "f", 3, 0, NULL);
+    profile_free(p);
+    snprintf(line, sizeof(line), "events: A B\nfn=f\n1 3 1%0*d\n", 140, 0);
+    test_read_fails("callgrind", line, 3, "out of range");
+}
+
 static void test_calls_lines(void **state)
 {
     (void)state;
@@ -782,6 +874,7 @@ int main(void)
         cmocka_unit_test(test_modules),
         cmocka_unit_test(test_cost_lines),
         cmocka_unit_test(test_cost_lines_generated),
+        cmocka_unit_test(test_cost_lines_tail),
         cmocka_unit_test(test_calls_lines),
         cmocka_unit_test(test_ignored_lines),
         cmocka_unit_test(test_xdebug),

@@ -306,7 +306,7 @@ static void drop_pages(const struct input *in, size_t from, size_t to)
 /* The first '\n', '\r' or NUL in [p, p + n), or p + n: one pass, sixteen bytes at a time
  * with SSE2 (every x86-64 has it), else eight (lines are short: one scan beats a memchr per
  * byte value). */
-static const unsigned char *find_break(const unsigned char *p, size_t n)
+static inline const unsigned char *find_break(const unsigned char *p, size_t n)
 {
     const unsigned char *end = p + n;
 #ifdef __SSE2__
@@ -396,6 +396,20 @@ void lines_skip_rest(struct line_reader *lr)
 int lines_next(struct line_reader *lr, const char **line, size_t *len, struct diag *d)
 {
     const struct input *in = lr->in;
+    /* The common line, ended by "\n" before the next checkpoint (which is never past the end
+     * of the input): one scan, no other test. */
+    if (lr->pos < lr->mark) {
+        const unsigned char *p = in->data + lr->pos;
+        const unsigned char *q = find_break(p, in->len - lr->pos);
+        size_t n = (size_t)(q - p);
+        if (q < in->data + in->len && *q == '\n' && n <= P2P_MAX_LINE && lr->pos + n + 1 < in->len) {
+            lr->lineno++;
+            *line = (const char *)p;
+            *len = n;
+            lr->pos += n + 1;
+            return 1;
+        }
+    }
     if (lr->pos >= lr->mark)
         checkpoint(lr);
     if (lr->pos >= in->len)

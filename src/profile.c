@@ -11,7 +11,8 @@
 
 struct prof_index {
     struct imap ids;    /* int id, or interned string pointer -> function index */
-    struct imap calls;  /* caller << 32 | callee -> index in the caller's call array */
+    struct imap calls;  /* caller << 32 | callee -> index in the caller's call array, for
+                           callers of more than CALL_SCAN functions only */
     struct imap cycles; /* cycle number in the file -> cycle index */
 };
 
@@ -135,21 +136,48 @@ size_t profile_find_int(const struct profile *p, int64_t id)
     return i == IMAP_NONE ? SIZE_MAX : i;
 }
 
+/* Most functions call few others: their calls are found by a scan of the caller's array,
+ * cheaper than a lookup in a table of all calls; callers of more go to that table (so input
+ * cannot make the scans quadratic). */
+#define CALL_SCAN 8
+
 static uint64_t call_key(size_t caller, size_t callee)
 {
     return (uint64_t)caller << 32 | (uint64_t)callee;
 }
 
+/* The index of caller -> callee in the caller's array when it calls at most CALL_SCAN
+ * functions: n_calls if there is none. */
+static size_t scan_calls(const struct prof_func *f, size_t callee)
+{
+    size_t c = 0;
+    while (c < f->n_calls && f->calls[c].callee != callee)
+        c++;
+    return c;
+}
+
 struct prof_call *profile_find_call(const struct profile *p, size_t caller, size_t callee)
 {
-    size_t c = imap_get(&index_of(p)->calls, call_key(caller, callee));
-    return c == IMAP_NONE ? NULL : &p->funcs[caller].calls[c];
+    const struct prof_func *f = &p->funcs[caller];
+    struct prof_index *x = index_of(p);
+    size_t c = f->n_calls <= CALL_SCAN ? scan_calls(f, callee)
+                                       : imap_get(&x->calls, call_key(caller, callee));
+    return c == IMAP_NONE || c == f->n_calls ? NULL : &p->funcs[caller].calls[c];
 }
 
 struct prof_call *profile_call(struct profile *p, size_t caller, size_t callee, bool *created)
 {
     struct prof_func *f = &p->funcs[caller];
-    size_t c = imap_put(&index_of(p)->calls, call_key(caller, callee), f->n_calls);
+    struct prof_index *x = index_of(p);
+    size_t c;
+    if (f->n_calls <= CALL_SCAN) {
+        c = scan_calls(f, callee);
+        if (c == CALL_SCAN) /* one more than a scan covers: index them all */
+            for (size_t k = 0; k <= CALL_SCAN; k++)
+                imap_put(&x->calls, call_key(caller, k < c ? f->calls[k].callee : callee), k);
+    } else {
+        c = imap_put(&x->calls, call_key(caller, callee), f->n_calls);
+    }
     bool is_new = c == f->n_calls;
     if (is_new) {
         /* Most functions call few others: start small (UTIL_GROW starts at 8, which for

@@ -72,6 +72,49 @@ static void test_int_ids_and_calls(void **state)
     profile_free(p);
 }
 
+/* Callers of a few functions find their calls by a scan, callers of many through the call
+ * table, which takes over as the ninth callee arrives: every call is found again, once,
+ * at its index in insertion order, before and after that point, for each caller apart. */
+static void test_many_calls(void **state)
+{
+    (void)state;
+    struct profile *p = profile_new(PROF_RECIPE_SAMPLES, true);
+    enum { N = 40 };
+    for (int i = 0; i < N; i++)
+        profile_func_int(p, i, NULL);
+    for (size_t n = 1; n <= N; n++) {
+        size_t caller = n % 3; /* three callers growing side by side */
+        size_t callee = (n * 7) % N;
+        bool created;
+        struct prof_call *c = profile_call(p, caller, callee, &created);
+        if (!created)
+            continue;
+        ev_set(&c->ev, PEV_CALLS, (double)n);
+        for (size_t k = 0; k < p->funcs[caller].n_calls; k++) {
+            size_t to = p->funcs[caller].calls[k].callee;
+            assert_ptr_equal(profile_find_call(p, caller, to), &p->funcs[caller].calls[k]);
+            assert_ptr_equal(profile_call(p, caller, to, &created), &p->funcs[caller].calls[k]);
+            assert_false(created);
+        }
+    }
+    for (size_t caller = 0; caller < 3; caller++) {
+        const struct prof_func *f = &p->funcs[caller];
+        assert_true(f->n_calls > 9);
+        for (size_t k = 0; k < f->n_calls; k++) {
+            size_t n = (size_t)ev_get(&f->calls[k].ev, PEV_CALLS);
+            assert_int_equal(n % 3, caller);
+            assert_int_equal(f->calls[k].callee, (n * 7) % N);
+            for (size_t j = 0; j < k; j++)
+                assert_true(f->calls[j].callee != f->calls[k].callee);
+        }
+        for (size_t m = 1; m <= N; m++) /* another caller's callees are not this one's */
+            if (m % 3 != caller)
+                assert_null(profile_find_call(p, caller, (m * 7) % N));
+    }
+    assert_null(profile_find_call(p, 5, 0));
+    profile_free(p);
+}
+
 static void test_events(void **state)
 {
     (void)state;
@@ -176,6 +219,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_string_ids),
         cmocka_unit_test(test_int_ids_and_calls),
+        cmocka_unit_test(test_many_calls),
         cmocka_unit_test(test_events),
         cmocka_unit_test(test_reserve),
         cmocka_unit_test(test_seal),

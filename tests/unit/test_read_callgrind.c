@@ -644,6 +644,22 @@ static void test_calls_lines(void **state)
     assert_int_equal(test_func_maybe(p, "g"), SIZE_MAX); /* cfn alone creates nothing */
     assert_int_equal(test_total_calls(p), 1);
     profile_free(p);
+
+    /* Counts read in one pass (plain digits, up to 18, then a space or the end) and the
+     * others: leading zeros, the most digits taken in one pass, a tab after the count. */
+    p = test_read_ok("callgrind",
+                     "events: A\nfn=f\ncfn=h\n"
+                     "calls=007 0\n1 1\n"
+                     "calls=100000000000000000 0\n1 1\n"
+                     "calls=20\t0\n1 1\n"
+                     "calls=3\n1 1\n",
+                     NULL);
+    check_call(p, "f", "h", 7 + 100000000000000000.0 + 20 + 3, 4);
+    profile_free(p);
+    test_read_fails("callgrind", "events: A\nfn=f\ncfn=h\ncalls=9223372036854775808 0\n1 1\n", 4,
+                    "bad call count");
+    test_read_fails("callgrind", "events: A\nfn=f\ncfn=h\ncalls=12x 0\n1 1\n", 4,
+                    "bad call count \"12x\"");
 }
 
 static void test_ignored_lines(void **state)

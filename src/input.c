@@ -402,7 +402,8 @@ int lines_next(struct line_reader *lr, const char **line, size_t *len, struct di
         const unsigned char *p = in->data + lr->pos;
         const unsigned char *q = find_break(p, in->len - lr->pos);
         size_t n = (size_t)(q - p);
-        if (q < in->data + in->len && *q == '\n' && n <= P2P_MAX_LINE && lr->pos + n + 1 < in->len) {
+        if (q < in->data + in->len && *q == '\n' && n <= P2P_MAX_LINE &&
+            lr->pos + n + 1 < in->len) {
             lr->lineno++;
             *line = (const char *)p;
             *len = n;

@@ -62,7 +62,7 @@ struct name_ent {
 struct id_table {
     size_t *direct; /* direct[id], SIZE_MAX when unused */
     size_t n_direct;
-    size_t n_ent;  /* ids stored */
+    size_t n_ent; /* ids stored */
     struct imap big;
 };
 

@@ -54,7 +54,7 @@ void profile_free(struct profile *p)
         return;
     for (size_t i = 0; i < p->n_funcs; i++)
         free(p->funcs[i].calls);
-    free(p->funcs);
+    util_free_big(p->funcs, p->cap_funcs, sizeof(*p->funcs));
     free_index(p);
     arena_free(p->arena);
     free(p);
@@ -84,7 +84,7 @@ static size_t add_func(struct profile *p)
     /* Call keys pack two indices in 32 bits each. */
     if (p->n_funcs >= PROF_MAX_FUNCS)
         util_oom();
-    UTIL_GROW(p->funcs, p->cap_funcs, p->n_funcs + 1);
+    UTIL_GROW_BIG(p->funcs, p->cap_funcs, p->n_funcs + 1);
     struct prof_func *f = &p->funcs[p->n_funcs];
     memset(f, 0, sizeof(*f));
     f->cycle = PROF_NO_CYCLE;

@@ -56,8 +56,10 @@ static void *huge(void *p, size_t n)
 void util_init(void)
 {
 #ifdef M_MMAP_THRESHOLD
-    /* A fixed threshold (glibc raises it as blocks are freed), well below HUGE_BLOCK: big
-     * blocks come fresh from mmap, untouched until filled, so the hint is in time. */
+    /* A fixed threshold (glibc raises it as blocks are freed), well below HUGE_BLOCK. It only
+     * applies when the heap's top cannot serve a block: with M_TOP_PAD it mostly can, so big
+     * blocks come from the heap too, and growing one by realloc copies it (arrays that grow
+     * big use util_grow_big, a mapping of their own). */
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
     mallopt(M_TOP_PAD, 32 << 20);
     /* One heap for every thread (the second thread of a pipeline allocates most of a
@@ -141,6 +143,75 @@ void util_grow(void **arr, size_t *cap, size_t need, size_t esize)
     *arr = xreallocarray(*arr, n, esize);
     *cap = n;
 }
+
+/* Blocks of at least this many bytes are mappings of their own (util_grow_big). */
+#define BIG_MIN ((size_t)1 << 20)
+
+#ifdef MREMAP_MAYMOVE
+static void *map_block(size_t n)
+{
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        util_oom();
+#ifdef MADV_HUGEPAGE
+    /* The whole mapping, as huge() would split it (mremap works on one mapping only); the
+     * advice goes with it when it moves or grows. */
+    madvise(p, n, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+void util_grow_big(void **arr, size_t *cap, size_t need, size_t esize)
+{
+    if (need <= *cap)
+        return;
+    size_t n = *cap ? *cap : 8;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            util_oom();
+        n *= 2;
+    }
+    if (esize && n > SIZE_MAX / esize)
+        util_oom();
+    size_t old_bytes = *cap * esize, bytes = n * esize;
+    if (bytes < BIG_MIN) {
+        *arr = xrealloc(*arr, bytes);
+    } else if (old_bytes < BIG_MIN) { /* from the heap to a mapping: a small copy, once */
+        void *p = map_block(bytes);
+        if (old_bytes)
+            memcpy(p, *arr, old_bytes);
+        free(*arr);
+        *arr = p;
+    } else {
+        void *p = mremap(*arr, old_bytes, bytes, MREMAP_MAYMOVE);
+        if (p == MAP_FAILED)
+            util_oom();
+        *arr = p;
+    }
+    *cap = n;
+}
+
+void util_free_big(void *arr, size_t cap, size_t esize)
+{
+    if (cap * esize < BIG_MIN)
+        free(arr);
+    else if (arr)
+        munmap(arr, cap * esize);
+}
+#else
+/* No mremap: an ordinary heap array. */
+void util_grow_big(void **arr, size_t *cap, size_t need, size_t esize)
+{
+    util_grow(arr, cap, need, esize);
+}
+
+void util_free_big(void *arr, size_t cap, size_t esize)
+{
+    (void)cap;
+    (void)esize;
+    free(arr);
+}
+#endif
 
 void strbuf_init(struct strbuf *b)
 {

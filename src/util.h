@@ -53,6 +53,15 @@ char *xasprintf(const char *fmt, ...) P2P_PRINTF(1, 2);
 void util_grow(void **arr, size_t *cap, size_t need, size_t esize);
 #define UTIL_GROW(arr, cap, need) util_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
 
+/* The same for an array that may grow big (a profile's functions): past a megabyte it is a
+ * mapping of its own, which the system extends or moves without copying (where it can), so
+ * growing it costs no copy and no second set of pages. Only util_grow_big changes its size,
+ * and only util_free_big (with the same cap and esize) frees it. */
+void util_grow_big(void **arr, size_t *cap, size_t need, size_t esize);
+void util_free_big(void *arr, size_t cap, size_t esize);
+#define UTIL_GROW_BIG(arr, cap, need) \
+    util_grow_big((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
 /* A growable, always NUL-terminated byte buffer. */
 struct strbuf {
     char *s;

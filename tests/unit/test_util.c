@@ -106,6 +106,41 @@ static void test_grow(void **state)
     free(x);
 }
 
+/* A big array keeps its contents through every growth: on the heap, the move to a mapping
+ * of its own at a megabyte, and each extension of that mapping (which may move it), while a
+ * second one grows beside it (so a mapping cannot always be extended in place). */
+static void test_grow_big(void **state)
+{
+    (void)state;
+    struct rec {
+        uint64_t a;
+        unsigned char b[40];
+    } *x = NULL;
+    uint32_t *y = NULL;
+    size_t cap_x = 0, cap_y = 0;
+    const size_t n = (size_t)3 << 17; /* 18 MiB of x, past several doublings */
+    for (size_t i = 0; i < n; i++) {
+        UTIL_GROW_BIG(x, cap_x, i + 1);
+        assert_true(cap_x > i);
+        x[i].a = i * 2654435761u;
+        memset(x[i].b, (int)(i & 0xff), sizeof(x[i].b));
+        if (i % 2 == 0) {
+            UTIL_GROW_BIG(y, cap_y, i / 2 + 1);
+            y[i / 2] = (uint32_t)i;
+        }
+        if ((i & (i - 1)) == 0 || i + 1 == n) /* after each doubling and at the end */
+            for (size_t k = 0; k <= i; k++) {
+                assert_true(x[k].a == k * 2654435761u);
+                assert_int_equal(x[k].b[39], k & 0xff);
+                if (k % 2 == 0)
+                    assert_int_equal(y[k / 2], k);
+            }
+    }
+    util_free_big(x, cap_x, sizeof(*x));
+    util_free_big(y, cap_y, sizeof(*y));
+    util_free_big(NULL, 0, 8); /* like free(NULL) */
+}
+
 static void test_utf8_repair(void **state)
 {
     (void)state;
@@ -128,7 +163,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_u64),    cmocka_unit_test(test_parse_i64),
         cmocka_unit_test(test_parse_double), cmocka_unit_test(test_strbuf),
-        cmocka_unit_test(test_grow),         cmocka_unit_test(test_utf8_repair),
+        cmocka_unit_test(test_grow),         cmocka_unit_test(test_grow_big),
+        cmocka_unit_test(test_utf8_repair),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -239,11 +239,12 @@ static struct span next_token(const char *s, size_t n, size_t *i)
  * event_value's limit, so the general path would accept every one of them. */
 #define TAIL_MAX 96
 
-/* The tail of a cost line after the column read: `n` bytes that start with a space. The number
- * of tokens in it if it holds digits and spaces only (a token starts at a digit after a space),
- * else SIZE_MAX. Sixteen bytes at a time with SSE2; the last piece is padded with spaces,
- * which neither start a token nor fail the check. */
-static size_t tail_tokens(const char *s, size_t n)
+/* The tail of a cost line after the column read: `n` bytes that start with a space, readable
+ * up to `limit` (the end of the input). The number of tokens in it if it holds digits and
+ * spaces only (a token starts at a digit after a space), else SIZE_MAX. Sixteen bytes at a
+ * time with SSE2; bytes past the tail count as spaces, which neither start a token nor fail
+ * the check, and are only read when they are in the input. */
+static size_t tail_tokens(const char *s, size_t n, const char *limit)
 {
     size_t count = 0, i = 0;
 #ifdef __SSE2__
@@ -253,15 +254,20 @@ static size_t tail_tokens(const char *s, size_t n)
     while (i < n) {
         char buf[16];
         const char *p = s + i;
+        unsigned past = 0; /* bits of the bytes past the tail */
         if (n - i < 16) {
-            memset(buf, ' ', sizeof(buf));
-            memcpy(buf, p, n - i);
-            p = buf;
+            past = 0xffffu & ~((1u << (n - i)) - 1);
+            if ((size_t)(limit - p) < 16) {
+                memset(buf, ' ', sizeof(buf));
+                memcpy(buf, p, n - i);
+                p = buf;
+            }
         }
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
         unsigned dig = (unsigned)_mm_movemask_epi8(
-            _mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi)));
-        unsigned spc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp16));
+                           _mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi))) &
+                       ~past;
+        unsigned spc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp16)) | past;
         if ((dig | spc) != 0xffffu)
             return SIZE_MAX;
         /* A few tokens per piece: cheaper than a popcount without the instruction. */
@@ -271,6 +277,7 @@ static size_t tail_tokens(const char *s, size_t n)
         i += 16;
     }
 #else
+    (void)limit;
     for (i = 0; i < n; i++) {
         if (pytext_digit(s[i]))
             count += i == 0 || s[i - 1] == ' ';
@@ -281,14 +288,38 @@ static size_t tail_tokens(const char *s, size_t n)
     return count;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ONES8 UINT64_C(0x0101010101010101)
+/* The digits that start the 8 bytes at s (all readable): how many (0 to 8), and their value
+ * in *val. No loop: a byte is a digit when its high nibble is 3 and adding 6 to its low one
+ * does not carry; the digits, moved to the top bytes, are combined pairwise. */
+static inline unsigned digits8(const char *s, uint64_t *val)
+{
+    uint64_t v;
+    memcpy(&v, s, 8);
+    uint64_t bad = ((v & (ONES8 * 0xf0)) ^ (ONES8 * 0x30)) |
+                   (((v + ONES8 * 0x06) & (ONES8 * 0xf0)) ^ (ONES8 * 0x30));
+    unsigned len = bad ? (unsigned)__builtin_ctzll(bad) >> 3 : 8;
+    if (len == 0) {
+        *val = 0;
+        return 0;
+    }
+    uint64_t d = (v - ONES8 * 0x30) << (8 * (8 - len)); /* the bytes past them drop out */
+    d = (d * 10 + (d >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
+    d = (d * ((UINT64_C(100) << 16) + 1) >> 16) & UINT64_C(0x0000ffff0000ffff);
+    *val = (d * ((UINT64_C(10000) << 32) + 1)) >> 32;
+    return len;
+}
+#endif
+
 /* The common cost line in one pass: cost_tokens' pattern for the positions, then events that
  * are plain unsigned decimals, the one read of at most 15 digits (below 2^53, so (double) of
  * the integer is what event_value gives) and the others at most TAIL_MAX bytes in all, no
  * more tokens than positions plus events. Sets the token count and the value of column `col`.
  * Anything else returns false with no effect, and the general path (cost_tokens,
  * event_value) decides, with its messages. */
-static bool cost_fast(const char *s, size_t n, size_t n_pos, size_t n_events, size_t col,
-                      size_t *n_tok, double *v)
+static bool cost_fast(const char *s, size_t n, const char *limit, size_t n_pos, size_t n_events,
+                      size_t col, size_t *n_tok, double *v)
 {
     size_t i = 0, count = 0;
     uint64_t val = 0;
@@ -301,7 +332,7 @@ static bool cost_fast(const char *s, size_t n, size_t n_pos, size_t n_events, si
         } else {
             if (count - n_pos > col) {
                 /* Past the column read: only the shape of the rest matters. */
-                size_t t = n - i <= TAIL_MAX ? tail_tokens(s + i - 1, n - i + 1) : SIZE_MAX;
+                size_t t = n - i <= TAIL_MAX ? tail_tokens(s + i - 1, n - i + 1, limit) : SIZE_MAX;
                 if (t == SIZE_MAX || t > n_events - (count - n_pos))
                     return false;
                 count += t;
@@ -309,8 +340,21 @@ static bool cost_fast(const char *s, size_t n, size_t n_pos, size_t n_events, si
             }
             size_t d = i;
             uint64_t u = 0;
+#ifdef ONES8
+            if (limit - (s + i) >= 8) {
+                unsigned k = digits8(s + i, &u);
+                if (k > n - i) /* no digit follows a line: cannot happen */
+                    return false;
+                i += k;
+                if (k < 8)
+                    goto digits_done;
+            }
+#endif
             while (i < n && pytext_digit(s[i]))
                 u = u * 10 + (uint64_t)(s[i++] - '0');
+#ifdef ONES8
+        digits_done:
+#endif
             if (i == d || i - d > 15)
                 return false;
             if (count - n_pos == col)
@@ -420,7 +464,8 @@ static enum p2p_status cost_line(struct cg *c, bool is_call, int64_t calls, bool
         n = (size_t)(pytext_rstrip(c->line, c->line + c->len) - c->line);
     size_t n_tok;
     double v = 0;
-    bool fast = cost_fast(c->line, n, c->n_positions, c->n_events, c->event_col, &n_tok, &v);
+    const char *limit = (const char *)c->lr.in->data + c->lr.in->len;
+    bool fast = cost_fast(c->line, n, limit, c->n_positions, c->n_events, c->event_col, &n_tok, &v);
     if (!fast)
         n_tok = cost_tokens(c->line, n);
     *matched = n_tok > 0;

@@ -511,6 +511,24 @@ static enum p2p_status cost_line(struct cg *c, bool is_call, int64_t calls, bool
     if (!is_call) {
         ev_add(&p->funcs[caller].ev, PEV_SAMPLES, v);
         ev_add(&p->ev, PEV_SAMPLES, v);
+        /* Self-cost lines come in runs. While the next line is one that cost_fast takes,
+         * nothing above changes (the function, cob = ob, the checks cost_fast implies), so
+         * only the sums are left; any other line goes back to body_line as the lookahead. */
+        struct prof_events *fev = &p->funcs[caller].ev;
+        for (;;) {
+            if ((st = advance(c)) != P2P_OK || c->eof)
+                return st;
+            n = c->len;
+            last = n ? c->line[n - 1] : ' ';
+            char c0 = c->line[0];
+            if (!(pytext_digit(last) || last == '*') ||
+                !(pytext_digit(c0) || c0 == '+' || c0 == '-' || c0 == '*') ||
+                !cost_fast(c->line, n, limit, c->n_positions, c->n_events, c->event_col,
+                           &n_tok, &v))
+                return P2P_OK;
+            ev_add(fev, PEV_SAMPLES, v);
+            ev_add(&p->ev, PEV_SAMPLES, v);
+        }
     } else {
         size_t callee;
         st = get_func(c, SLOT_COB, SLOT_CFN, &callee);

@@ -96,6 +96,12 @@ static int quote_len(size_t n)
     return (int)(n < QUOTE_MAX ? n : QUOTE_MAX);
 }
 
+/* Can a (Python) whitespace character start with byte b? Most bytes rule it out at once. */
+static inline bool is_space_start(unsigned char b)
+{
+    return b <= ' ' || b == 0xc2 || b == 0xe1 || b == 0xe2 || b == 0xe3;
+}
+
 /* Move the lookahead to the next line that does not start with '#' (gprof2dot drops those
  * anywhere in the file, also between "calls=" and its cost line). */
 static enum p2p_status advance(struct cg *c)
@@ -636,7 +642,7 @@ static enum p2p_status position_line(struct cg *c, bool *matched)
     size_t which = P2P_ARRAY_LEN(specs);
     if (n - i >= 3 && s[i + 2] == '=')
         for (size_t k = 0; k < P2P_ARRAY_LEN(specs); k++)
-            if (memcmp(s + i, specs[k].spec, 2) == 0)
+            if (s[i] == specs[k].spec[0] && s[i + 1] == specs[k].spec[1])
                 which = k;
     if (which == P2P_ARRAY_LEN(specs)) {
         *matched = false;
@@ -653,7 +659,9 @@ static enum p2p_status position_line(struct cg *c, bool *matched)
      * line needs no parsing and its name no table entry. */
     if (table == TABLE_FL)
         return advance(c);
-    i = (size_t)(pytext_skip_space(s + i + 3, s + n, NULL) - s);
+    i += 3;
+    if (i < n && is_space_start((unsigned char)s[i]))
+        i = (size_t)(pytext_skip_space(s + i, s + n, NULL) - s);
 
     /* gprof2dot's pattern: =\s*(?:\((\d+)\))?(?:\s*(.+))? */
     struct span id = {NULL, 0};
@@ -669,7 +677,8 @@ static enum p2p_status position_line(struct cg *c, bool *matched)
     struct span text = {NULL, 0};
     if (i < n) {
         size_t j = i, last = i, k;
-        while ((k = pytext_space_at(s + j, s + n)) > 0) {
+        while (j < n && is_space_start((unsigned char)s[j]) &&
+               (k = pytext_space_at(s + j, s + n)) > 0) {
             last = j;
             j += k;
         }

@@ -23,6 +23,7 @@
 #endif
 
 #include "progress.h"
+#include "util.h"
 
 static void unmap(struct input *in);
 
@@ -393,24 +394,11 @@ void lines_skip_rest(struct line_reader *lr)
     }
 }
 
-int lines_next(struct line_reader *lr, const char **line, size_t *len, struct diag *d)
+/* lines_next past its common case: checkpoints, the last line, "\r", NUL, long lines. */
+static P2P_NOINLINE int lines_next_slow(struct line_reader *lr, const char **line, size_t *len,
+                                        struct diag *d)
 {
     const struct input *in = lr->in;
-    /* The common line, ended by "\n" before the next checkpoint (which is never past the end
-     * of the input): one scan, no other test. */
-    if (lr->pos < lr->mark) {
-        const unsigned char *p = in->data + lr->pos;
-        const unsigned char *q = find_break(p, in->len - lr->pos);
-        size_t n = (size_t)(q - p);
-        if (q < in->data + in->len && *q == '\n' && n <= P2P_MAX_LINE &&
-            lr->pos + n + 1 < in->len) {
-            lr->lineno++;
-            *line = (const char *)p;
-            *len = n;
-            lr->pos += n + 1;
-            return 1;
-        }
-    }
     if (lr->pos >= lr->mark)
         checkpoint(lr);
     if (lr->pos >= in->len)
@@ -439,4 +427,25 @@ int lines_next(struct line_reader *lr, const char **line, size_t *len, struct di
         lr->counted = lr->pos;
     }
     return 1;
+}
+
+int lines_next(struct line_reader *lr, const char **line, size_t *len, struct diag *d)
+{
+    const struct input *in = lr->in;
+    /* The common line, ended by "\n" before the next checkpoint (which is never past the end
+     * of the input): one scan, no other test. */
+    if (lr->pos < lr->mark) {
+        const unsigned char *p = in->data + lr->pos;
+        const unsigned char *q = find_break(p, in->len - lr->pos);
+        size_t n = (size_t)(q - p);
+        if (q < in->data + in->len && *q == '\n' && n <= P2P_MAX_LINE &&
+            lr->pos + n + 1 < in->len) {
+            lr->lineno++;
+            *line = (const char *)p;
+            *len = n;
+            lr->pos += n + 1;
+            return 1;
+        }
+    }
+    return lines_next_slow(lr, line, len, d);
 }

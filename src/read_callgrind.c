@@ -190,7 +190,7 @@ static enum p2p_status header_line(struct cg *c, bool *matched)
  * +<digits>, -<digits> or "*". Returns the number of tokens, 0 if the line is no cost line. */
 /* The end of the token of that pattern starting at s[i] (i < n), or SIZE_MAX if none starts
  * there. */
-static size_t token_end(const char *s, size_t n, size_t i)
+static inline size_t token_end(const char *s, size_t n, size_t i)
 {
     if (s[i] == '*')
         return i + 1;
@@ -371,8 +371,9 @@ static bool cost_fast(const char *s, size_t n, const char *limit, size_t n_pos, 
             break;
         if (s[i] != ' ')
             return false;
-        while (i < n && s[i] == ' ')
-            i++;
+        if (++i < n && s[i] == ' ') /* mostly one space */
+            while (i < n && s[i] == ' ')
+                i++;
         if (i == n)
             return false; /* unreachable after rstrip; the general path decides */
     }

@@ -104,7 +104,7 @@ static inline bool is_space_start(unsigned char b)
 
 /* Move the lookahead to the next line that does not start with '#' (gprof2dot drops those
  * anywhere in the file, also between "calls=" and its cost line). */
-static enum p2p_status advance(struct cg *c)
+static inline enum p2p_status advance(struct cg *c)
 {
     for (;;) {
         int r = lines_next(&c->lr, &c->line, &c->len, c->d);

@@ -527,11 +527,11 @@ static enum p2p_status cost_line(struct cg *c, bool is_call, int64_t calls, bool
                 return st;
             n = c->len;
             last = n ? c->line[n - 1] : ' ';
-            char c0 = c->line[0];
+            char c0 = n ? c->line[0] : ' ';
             if (!(pytext_digit(last) || last == '*') ||
                 !(pytext_digit(c0) || c0 == '+' || c0 == '-' || c0 == '*') ||
-                !cost_fast(c->line, n, limit, c->n_positions, c->n_events, c->event_col,
-                           &n_tok, &v))
+                !cost_fast(c->line, n, limit, c->n_positions, c->n_events, c->event_col, &n_tok,
+                           &v))
                 return P2P_OK;
             ev_add(fev, PEV_SAMPLES, v);
             ev_add(&p->ev, PEV_SAMPLES, v);

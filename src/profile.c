@@ -62,6 +62,7 @@ void profile_free(struct profile *p)
 
 void profile_seal(struct profile *p)
 {
+    util_fit_big((void **)&p->funcs, &p->cap_funcs, p->n_funcs, sizeof(*p->funcs));
     free_index(p);
     arena_seal(p->arena);
 }

@@ -198,6 +198,17 @@ void util_free_big(void *arr, size_t cap, size_t esize)
     else if (arr)
         munmap(arr, cap * esize);
 }
+void util_fit_big(void **arr, size_t *cap, size_t n, size_t esize)
+{
+    /* Only a mapping, and only while it stays one (util_free_big tells by the size). */
+    if (*cap * esize < BIG_MIN || n * esize < BIG_MIN || n >= *cap)
+        return;
+    void *p = mremap(*arr, *cap * esize, n * esize, 0);
+    if (p == MAP_FAILED)
+        return; /* keeping the pages is harmless */
+    *arr = p;
+    *cap = n;
+}
 #else
 /* No mremap: an ordinary heap array. */
 void util_grow_big(void **arr, size_t *cap, size_t need, size_t esize)
@@ -210,6 +221,14 @@ void util_free_big(void *arr, size_t cap, size_t esize)
     (void)cap;
     (void)esize;
     free(arr);
+}
+
+void util_fit_big(void **arr, size_t *cap, size_t n, size_t esize)
+{
+    (void)arr;
+    (void)cap;
+    (void)n;
+    (void)esize;
 }
 #endif
 

@@ -62,6 +62,9 @@ void util_grow(void **arr, size_t *cap, size_t need, size_t esize);
  * and only util_free_big (with the same cap and esize) frees it. */
 void util_grow_big(void **arr, size_t *cap, size_t need, size_t esize);
 void util_free_big(void *arr, size_t cap, size_t esize);
+/* Give back the pages of a big array past its first n elements (n <= *cap), once it has
+ * stopped growing; *cap becomes n where that is done. */
+void util_fit_big(void **arr, size_t *cap, size_t n, size_t esize);
 #define UTIL_GROW_BIG(arr, cap, need) util_grow_big((void **)&(arr), &(cap), (need), sizeof(*(arr)))
 
 /* A growable, always NUL-terminated byte buffer. */

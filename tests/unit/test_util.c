@@ -136,6 +136,18 @@ static void test_grow_big(void **state)
                     assert_int_equal(y[k / 2], k);
             }
     }
+    /* Fitted to its length, a big array keeps its contents and is freed at its new size;
+     * a small one is left alone. */
+    util_fit_big((void **)&x, &cap_x, n - 5, sizeof(*x));
+    assert_true(cap_x >= n - 5);
+    for (size_t k = 0; k < n - 5; k++)
+        assert_true(x[k].a == k * 2654435761u);
+    size_t cap_small = 0;
+    uint32_t *small = NULL;
+    UTIL_GROW_BIG(small, cap_small, 100);
+    util_fit_big((void **)&small, &cap_small, 10, sizeof(*small));
+    assert_int_equal(cap_small, 128);
+    util_free_big(small, cap_small, sizeof(*small));
     util_free_big(x, cap_x, sizeof(*x));
     util_free_big(y, cap_y, sizeof(*y));
     util_free_big(NULL, 0, 8); /* like free(NULL) */

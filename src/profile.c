@@ -31,10 +31,7 @@ struct profile *profile_new(enum prof_recipe recipe, bool int_ids)
 
 void profile_reserve(struct profile *p, size_t n)
 {
-    if (n > p->cap_funcs) {
-        p->funcs = xreallocarray(p->funcs, n, sizeof(*p->funcs));
-        p->cap_funcs = n;
-    }
+    UTIL_GROW_BIG(p->funcs, p->cap_funcs, n); /* as profile_func grows it */
 }
 
 static void free_index(struct profile *p)

@@ -174,6 +174,19 @@ static void test_reserve(void **state)
     assert_int_equal(p->funcs[149].int_id, 1049);
     assert_int_equal(profile_find_int(p, 7), 0);
     profile_free(p);
+
+    /* A reservation of more than a megabyte is a mapping of its own, as the array becomes
+     * when it grows that big: growing past it, sealing and freeing work on the same block. */
+    p = profile_new(PROF_RECIPE_PSTATS, true);
+    size_t big = ((size_t)2 << 20) / sizeof(*p->funcs) + 1;
+    profile_reserve(p, big);
+    assert_true(p->cap_funcs >= big);
+    for (size_t i = 0; i < big + 10; i++)
+        profile_func_int(p, (int64_t)i, NULL);
+    profile_seal(p);
+    assert_int_equal(p->n_funcs, big + 10);
+    assert_int_equal(p->funcs[big + 9].int_id, (int64_t)(big + 9));
+    profile_free(p);
 }
 
 static void test_seal(void **state)

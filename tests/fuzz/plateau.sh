@@ -9,10 +9,11 @@
 # CORPUS_ROOT/TARGET is the target's working corpus (created if missing; kept between runs).
 # TARGET is a reader format (as P2P_FUZZ_FORMAT takes it, including pstats-modes) or
 # "pipeline". Seeds come from tests/fixtures/FORMAT (tests/fuzz/seeds/sleepy-members and
-# tests/fixtures/pstats for those two) and CORPUS_ROOT/seed-TARGET when it exists. A target stops when cov has not grown for QUIET seconds (default
-# 180) and for at least a third of its run, after MIN seconds (default 240), or at MAX (default
-# 900). Crashes land in OUT_DIR/TARGET-crash-*; the final line of OUT_DIR/TARGET.log says why
-# the run ended.
+# tests/fixtures/pstats for those two) and CORPUS_ROOT/seed-TARGET when it exists; the
+# pipeline's also from every fixture and every reader's corpus in CORPUS_ROOT, so it goes
+# last. A target stops when cov has not grown for QUIET seconds (default 180) and for at
+# least a third of its run, after MIN seconds (default 240), or at MAX (default 900). Crashes
+# land in OUT_DIR/TARGET-crash-*; the final line of OUT_DIR/TARGET.log says why the run ended.
 set -u
 [ $# -ge 4 ] || { echo "usage: $0 FUZZ_BUILD_DIR CORPUS_ROOT OUT_DIR TARGET..." >&2; exit 2; }
 build=$1 corpora=$2 out=$3
@@ -29,6 +30,20 @@ for t in "$@"; do
         exe=$build/tests/fuzz/fuzz_pipeline
         dict=$out/pipeline.dict # every format's words
         cat "$src"/tests/fuzz/dict/*.dict | grep -v '^#' | sort -u >"$dict"
+        # The readers' corpora and the fixtures, behind the two option bytes the pipeline
+        # harness takes first: the pipeline starts where the readers' runs got to.
+        rm -rf "$out/pipeline-seeds"
+        mkdir -p "$out/pipeline-seeds"
+        n=0
+        for f in "$src"/tests/fixtures/*/* "$corpora"/*/*; do
+            case $f in "$corpora"/pipeline/* | "$corpora"/seed-* | "$corpora"/sleepy-members/*) continue ;; esac
+            [ -f "$f" ] || continue
+            n=$((n + 1))
+            # vary the options: theme, strip, wrap, thresholds off, labels
+            printf "\\$(printf %03o $((n * 37 % 256)))\\$(printf %03o $((n % 8)))" >"$out/pipeline-seeds/$n"
+            cat "$f" >>"$out/pipeline-seeds/$n"
+        done
+        seeds+=("$out/pipeline-seeds")
         ;;
     sleepy-members)
         exe=$build/tests/fuzz/fuzz_reader

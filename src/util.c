@@ -130,16 +130,24 @@ char *xasprintf(const char *fmt, ...)
     return strbuf_detach(&b);
 }
 
-void util_grow(void **arr, size_t *cap, size_t need, size_t esize)
+/* The capacity an array of capacity cap grows to so as to hold need elements: doubled from
+ * 8 until it does. */
+static size_t grown_cap(size_t cap, size_t need)
 {
-    if (need <= *cap)
-        return;
-    size_t n = *cap ? *cap : 8;
+    size_t n = cap ? cap : 8;
     while (n < need) {
         if (n > SIZE_MAX / 2)
             util_oom();
         n *= 2;
     }
+    return n;
+}
+
+void util_grow(void **arr, size_t *cap, size_t need, size_t esize)
+{
+    if (need <= *cap)
+        return;
+    size_t n = grown_cap(*cap, need);
     *arr = xreallocarray(*arr, n, esize);
     *cap = n;
 }
@@ -165,12 +173,7 @@ void util_grow_big(void **arr, size_t *cap, size_t need, size_t esize)
 {
     if (need <= *cap)
         return;
-    size_t n = *cap ? *cap : 8;
-    while (n < need) {
-        if (n > SIZE_MAX / 2)
-            util_oom();
-        n *= 2;
-    }
+    size_t n = grown_cap(*cap, need);
     if (esize && n > SIZE_MAX / esize)
         util_oom();
     size_t old_bytes = *cap * esize, bytes = n * esize;

@@ -95,8 +95,9 @@ struct ctx {
     size_t n_pfiles, cap_pfiles;
     /* Per file, by marshal value index: */
     /* Key tuple -> key index + 1, string or code object -> index in texts + 1, 0 if not seen.
-     * One array serves both, as a value is either a tuple or not; zero from calloc means fresh
-     * pages come from the kernel already cleared, with no pass of our own over them. */
+     * One array serves both, as a value is either a tuple or not (so a lookup checks the
+     * value's kind first); zero from calloc means fresh pages come from the kernel already
+     * cleared, with no pass of our own over them. */
     size_t *cache;
     struct text *texts;
     size_t n_texts, cap_texts;
@@ -399,16 +400,18 @@ static enum key_res key_get(struct ctx *cx, const struct key_id *id, const char 
 static enum p2p_status resolve_key(struct ctx *cx, const struct marshal_doc *doc, size_t vi,
                                    size_t *out)
 {
-    size_t cached = cx->cache[vi];
-    if (cached) {
-        *out = cached - 1;
-        return P2P_OK;
-    }
+    /* The shape first: the cache also holds the texts of strings, and a reference can put a
+     * string already read as a file name where a key belongs. */
     const struct marshal_value *v = marshal_get(doc, vi);
     if (v->kind != MARSHAL_TUPLE || v->u.seq.n != 3)
         return diag_fail_at(cx->d, v->offset,
                             "expected a (file, line, function) key tuple, found a %s",
                             marshal_kind_name((enum marshal_kind)v->kind));
+    size_t cached = cx->cache[vi];
+    if (cached) {
+        *out = cached - 1;
+        return P2P_OK;
+    }
     const struct marshal_value *file = marshal_child(doc, v, 0);
     const struct marshal_value *linev = marshal_child(doc, v, 1);
     const struct marshal_value *name = marshal_child(doc, v, 2);

@@ -634,6 +634,18 @@ static void test_line_forms(void **state)
 }
 
 /* Reading the blob fails cleanly at an offset with `what` in the message; b is emptied. */
+static void mb_ref(struct strbuf *b, uint32_t i)
+{
+    strbuf_addc(b, 'r');
+    mb_u32(b, i);
+}
+
+/* Flag the object whose type byte is at `at` for later references. */
+static void mb_flag(struct strbuf *b, size_t at)
+{
+    b->s[at] = (char)(b->s[at] | 0x80);
+}
+
 static void expect_fail(struct strbuf *b, const char *what)
 {
     test_buf_fails("pstats", "blob", b->s, b->len, DIAG_OFFSET, TEST_ANY_POS, what);
@@ -757,6 +769,27 @@ static void test_bad_shapes(void **state)
     mb_int(&b, 1);
     strbuf_adds(&b, "00");
     expect_fail(&b, "key tuple, found a int");
+
+    /* A caller key that refers to a string the reader has already read as a file name: it is
+     * still a string, not a key (a fuzz crasher: the value's cached text was taken for a key
+     * index). */
+    strbuf_addc(&b, '{');
+    mb_tuple(&b, 3);
+    size_t at = b.len; /* ref 0 */
+    mb_str(&b, "m.py");
+    mb_flag(&b, at);
+    mb_int(&b, 1);
+    mb_str(&b, "f");
+    mb_tuple(&b, 5);
+    mb_int(&b, 1);
+    mb_int(&b, 1);
+    mb_float(&b, 1.0);
+    mb_float(&b, 1.0);
+    strbuf_addc(&b, '{');
+    mb_ref(&b, 0);
+    mb_int(&b, 1);
+    strbuf_adds(&b, "00");
+    expect_fail(&b, "key tuple, found a str");
     strbuf_fini(&b);
 }
 
@@ -1065,18 +1098,6 @@ static void test_stream_fixtures(void **state)
     check_modes(m, 3, false); /* cannot merge cProfile and profile-module statistics */
     for (size_t i = 0; i < 3; i++)
         strbuf_fini(&m[i]);
-}
-
-static void mb_ref(struct strbuf *b, uint32_t i)
-{
-    strbuf_addc(b, 'r');
-    mb_u32(b, i);
-}
-
-/* Flag the object whose type byte is at `at` for later references. */
-static void mb_flag(struct strbuf *b, size_t at)
-{
-    b->s[at] = (char)(b->s[at] | 0x80);
 }
 
 /* References as Python 3 writes them: strings, ints, floats and key tuples flagged once and

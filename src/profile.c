@@ -77,6 +77,11 @@ const char *profile_intern(struct profile *p, const char *s, size_t n)
     return arena_intern(p->arena, s, n);
 }
 
+const char *profile_copy(struct profile *p, const char *s, size_t n)
+{
+    return arena_strndup(p->arena, s, n);
+}
+
 static size_t add_func(struct profile *p)
 {
     /* Call keys pack two indices in 32 bits each. */

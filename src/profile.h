@@ -123,6 +123,10 @@ void profile_seal(struct profile *p);
 
 /* Intern a string in the profile's arena (valid as long as the profile). */
 const char *profile_intern(struct profile *p, const char *s, size_t n);
+/* Copy a string into the profile's arena without interning it: for a reader that looks its
+ * names up in a table of its own, where a second hash table entry per name is only cost.
+ * Nothing compares names by pointer, so two equal names may be two copies. */
+const char *profile_copy(struct profile *p, const char *s, size_t n);
 
 /* Find or create the function with string id [id, id+n) (profile with string ids). A new
  * function gets name = the id, no events, no module. *created (may be NULL) tells. Returns

@@ -748,7 +748,8 @@ static size_t get_func(struct ctx *cx, struct profile *p, size_t key, int64_t *n
     if (k->func == SIZE_MAX) {
         k->func = profile_func_int(p, (*next_id)++, NULL);
         struct prof_func *f = &p->funcs[k->func];
-        f->name = profile_intern(p, k->name, strlen(k->name));
+        /* One function per key, found through the key table: the name is copied, not interned. */
+        f->name = profile_copy(p, k->name, strlen(k->name));
         /* Many functions share a file: intern each (possibly long) name once. */
         size_t fi = imap_put(&cx->filenames, (uint64_t)(uintptr_t)k->filename, cx->n_pfiles);
         if (fi == cx->n_pfiles) {

@@ -14,6 +14,7 @@ struct prof_index {
     struct imap calls;  /* caller << 32 | callee -> index in the caller's call array, for
                            callers of more than CALL_SCAN functions only */
     struct imap cycles; /* cycle number in the file -> cycle index */
+    bool unindexed;     /* calls came from profile_call_new: calls has none of them */
 };
 
 struct profile *profile_new(enum prof_recipe recipe, bool int_ids)
@@ -159,11 +160,20 @@ static size_t scan_calls(const struct prof_func *f, size_t callee)
     return c;
 }
 
+/* The index for profile_call, which profile_call_new's calls never entered. */
+static struct prof_index *call_index(const struct profile *p)
+{
+    struct prof_index *x = index_of(p);
+    if (x->unindexed)
+        abort(); /* a bug: profile_call_new and call lookups mixed */
+    return x;
+}
+
 struct prof_call *profile_find_call(const struct profile *p, size_t caller, size_t callee)
 {
     const struct prof_func *f = &p->funcs[caller];
     struct prof_index *x = index_of(p);
-    size_t c = f->n_calls <= CALL_SCAN ? scan_calls(f, callee)
+    size_t c = f->n_calls <= CALL_SCAN || x->unindexed ? scan_calls(f, callee)
                                        : imap_get(&x->calls, call_key(caller, callee));
     return c == IMAP_NONE || c == f->n_calls ? NULL : &p->funcs[caller].calls[c];
 }
@@ -171,7 +181,7 @@ struct prof_call *profile_find_call(const struct profile *p, size_t caller, size
 struct prof_call *profile_call(struct profile *p, size_t caller, size_t callee, bool *created)
 {
     struct prof_func *f = &p->funcs[caller];
-    struct prof_index *x = index_of(p);
+    struct prof_index *x = call_index(p);
     size_t c;
     if (f->n_calls <= CALL_SCAN) {
         c = scan_calls(f, callee);
@@ -197,6 +207,27 @@ struct prof_call *profile_call(struct profile *p, size_t caller, size_t callee, 
     if (created)
         *created = is_new;
     return &f->calls[c];
+}
+
+void profile_reserve_calls(struct profile *p, size_t caller, size_t n)
+{
+    struct prof_func *f = &p->funcs[caller];
+    if (n > f->cap_calls) {
+        f->calls = xreallocarray(f->calls, n, sizeof(*f->calls));
+        f->cap_calls = n;
+    }
+}
+
+struct prof_call *profile_call_new(struct profile *p, size_t caller, size_t callee)
+{
+    index_of(p)->unindexed = true;
+    struct prof_func *f = &p->funcs[caller];
+    if (f->n_calls == f->cap_calls)
+        profile_reserve_calls(p, caller, f->cap_calls ? f->cap_calls * 2 : 2);
+    struct prof_call *c = &f->calls[f->n_calls++];
+    memset(c, 0, sizeof(*c));
+    c->callee = callee;
+    return c;
 }
 
 size_t profile_cycle(struct profile *p, int64_t number)

@@ -144,6 +144,15 @@ struct prof_call *profile_call(struct profile *p, size_t caller, size_t callee, 
 /* The existing call caller -> callee, or NULL. */
 struct prof_call *profile_find_call(const struct profile *p, size_t caller, size_t callee);
 
+/* For a reader that keeps its own check against a call given twice and knows how many calls
+ * each function makes before it adds them: room for n calls of caller in all (an exact size,
+ * no doubling), and caller -> callee added as a new call with no lookup (zeroed events;
+ * valid until caller gets another call). A profile given calls this way has none of them in
+ * its call index: profile_call on it is a bug and aborts, and profile_find_call scans the
+ * caller's calls (for tests, not for a reader's every call). */
+void profile_reserve_calls(struct profile *p, size_t caller, size_t n);
+struct prof_call *profile_call_new(struct profile *p, size_t caller, size_t callee);
+
 /* The cycle numbered `number` in the file (gprof's <cycle N>): its index, created on first
  * use. */
 size_t profile_cycle(struct profile *p, int64_t number);

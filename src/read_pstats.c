@@ -1077,6 +1077,18 @@ struct sink {
     size_t g;      /* the current entry: its index in st, or its function in p */
     double nc, ct; /* the entry's, nc rebound by tuples as build does */
     double time, max_ct;
+    /* The profile's calls wait here until the end, when each caller's count is known and its
+     * array is allocated once at that size (added one at a time, the arrays were a fifth of
+     * the reading time: lookups, reallocations and the pages they touch). */
+    struct pending_call *calls;
+    size_t n_calls, cap_calls;
+    uint32_t *seen; /* by function: 1 + the last entry that named it as a caller, or 0 */
+    size_t cap_seen;
+};
+
+struct pending_call {
+    uint32_t caller, callee;
+    double calls, total_time;
 };
 
 static bool sink_entry(struct ctx *cx, struct sink *sk, size_t key, const double num[4])
@@ -1121,23 +1133,33 @@ static bool sink_caller(struct ctx *cx, struct sink *sk, size_t key, bool tuple,
     struct stats *st = sk->st;
     if (!st) {
         size_t fi = get_func(cx, sk->p, key, &sk->next_id);
-        bool created;
-        struct prof_call *call = profile_call(sk->p, fi, sk->g, &created);
-        if (!created)
+        if (fi >= sk->cap_seen) {
+            size_t old = sk->cap_seen;
+            UTIL_GROW(sk->seen, sk->cap_seen, fi + 1);
+            memset(sk->seen + old, 0, (sk->cap_seen - old) * sizeof(*sk->seen));
+        }
+        /* An entry is read once (see sink_entry), so a pair caller -> entry is new unless
+         * this entry named the caller already. */
+        if (sk->seen[fi] == (uint32_t)sk->g + 1)
             return false; /* a caller given twice: left to load_entry */
-        call->ev.has = 0;
+        double calls, total_time;
         if (tuple) {
             sk->nc = v[0];
-            ev_add(&call->ev, PEV_CALLS, v[1]);
-            ev_add(&call->ev, PEV_TOTAL_TIME, v[3]);
-            return true;
+            /* added to zero, as build adds them (so -0.0 becomes 0.0 there too) */
+            calls = 0.0 + v[1];
+            total_time = 0.0 + v[3];
+        } else {
+            /* safe_ratio warns at once, and a warning must not be printed twice */
+            if (sk->nc != 0 &&
+                (count / sk->nc < -1.0 / 8388608.0 || count / sk->nc > 1 + 1.0 / 8388608.0))
+                return false;
+            calls = count;
+            total_time = safe_ratio(cx->d, count, sk->nc) * sk->ct;
         }
-        /* safe_ratio warns at once, and a warning must not be printed twice */
-        if (sk->nc != 0 &&
-            (count / sk->nc < -1.0 / 8388608.0 || count / sk->nc > 1 + 1.0 / 8388608.0))
-            return false;
-        ev_set(&call->ev, PEV_CALLS, count);
-        ev_set(&call->ev, PEV_TOTAL_TIME, safe_ratio(cx->d, count, sk->nc) * sk->ct);
+        sk->seen[fi] = (uint32_t)sk->g + 1;
+        UTIL_GROW(sk->calls, sk->cap_calls, sk->n_calls + 1);
+        sk->calls[sk->n_calls++] = (struct pending_call){(uint32_t)fi, (uint32_t)sk->g, calls,
+                                                         total_time};
         return true;
     }
     /* The same bounds as load_entry's, so that both readers accept the same files. */
@@ -1269,6 +1291,29 @@ static bool load_stream(struct ctx *cx, const struct input *in, struct stats *st
     return ok;
 }
 
+/* The calls the sink kept, into its profile: each caller's array sized once, the calls in
+ * the order read (the order profile_call would have given them). */
+static void add_pending_calls(struct sink *sk)
+{
+    struct profile *p = sk->p;
+    /* seen becomes a count of calls per caller */
+    if (sk->cap_seen)
+        memset(sk->seen, 0, sk->cap_seen * sizeof(*sk->seen));
+    for (size_t i = 0; i < sk->n_calls; i++)
+        sk->seen[sk->calls[i].caller]++;
+    for (size_t f = 0; f < sk->cap_seen && f < p->n_funcs; f++)
+        if (sk->seen[f])
+            profile_reserve_calls(p, f, sk->seen[f]);
+    for (size_t i = 0; i < sk->n_calls; i++) {
+        const struct pending_call *pc = &sk->calls[i];
+        struct prof_call *call = profile_call_new(p, pc->caller, pc->callee);
+        ev_set(&call->ev, PEV_CALLS, pc->calls);
+        ev_set(&call->ev, PEV_TOTAL_TIME, pc->total_time);
+    }
+    free(sk->calls);
+    free(sk->seen);
+}
+
 /* A single file straight into a new profile, as build would make it from load_file's
  * statistics, or NULL (see above). */
 static struct profile *stream_profile(struct ctx *cx, const struct input *in)
@@ -1286,6 +1331,8 @@ static struct profile *stream_profile(struct ctx *cx, const struct input *in)
     bool ok = stream_dict(cx, &c, &sk);
     cx->stream_stop = c.pos;
     if (!ok) {
+        free(sk.calls);
+        free(sk.seen);
         profile_free(sk.p);
         /* Start again from nothing (see load_file). */
         key_truncate(cx, 0);
@@ -1296,6 +1343,7 @@ static struct profile *stream_profile(struct ctx *cx, const struct input *in)
         return NULL;
     }
     progress_advance(in->len);
+    add_pending_calls(&sk);
     finish(sk.p, sk.time, sk.time > sk.max_ct ? sk.time : sk.max_ct);
     return sk.p;
 }

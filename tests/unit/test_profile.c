@@ -189,6 +189,43 @@ static void test_reserve(void **state)
     profile_free(p);
 }
 
+static void call_unindexed(struct profile *p) { profile_call(p, 0, 1, NULL); }
+
+/* A reader that counts calls first sizes each array once and adds calls without lookups;
+ * profile_call on such a profile is a bug and aborts, profile_find_call scans. */
+static void test_call_new(void **state)
+{
+    (void)state;
+    struct profile *p = profile_new(PROF_RECIPE_PSTATS, true);
+    for (int64_t i = 0; i < 4; i++)
+        profile_func_int(p, i, NULL);
+    profile_reserve_calls(p, 0, 3);
+    assert_int_equal(p->funcs[0].cap_calls, 3);
+    const struct prof_call *base = p->funcs[0].calls;
+    for (size_t k = 1; k <= 3; k++)
+        ev_set(&profile_call_new(p, 0, 4 - k)->ev, PEV_CALLS, (double)k);
+    assert_ptr_equal(p->funcs[0].calls, base); /* no reallocation */
+    assert_int_equal(p->funcs[0].n_calls, 3);
+    for (size_t k = 0; k < 3; k++) {
+        assert_int_equal(p->funcs[0].calls[k].callee, 3 - k);
+        assert_int_equal(p->funcs[0].calls[k].ev.has, 1u << PEV_CALLS);
+        assert_float_equal(ev_get(&p->funcs[0].calls[k].ev, PEV_CALLS), (double)(k + 1), 0);
+    }
+    /* past the reservation (or with none) the array still grows */
+    for (size_t k = 0; k < 5; k++)
+        profile_call_new(p, 2, k % 4);
+    assert_int_equal(p->funcs[2].n_calls, 5);
+    assert_int_equal(p->funcs[2].calls[4].callee, 0);
+    profile_reserve_calls(p, 0, 1); /* never shrinks */
+    assert_int_equal(p->funcs[0].cap_calls, 3);
+    assert_ptr_equal(profile_find_call(p, 0, 2), &p->funcs[0].calls[1]);
+    assert_ptr_equal(profile_find_call(p, 2, 3), &p->funcs[2].calls[3]);
+    assert_null(profile_find_call(p, 0, 0));
+    int st = in_child(call_unindexed, p);
+    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+    profile_free(p);
+}
+
 static void test_seal(void **state)
 {
     (void)state;
@@ -235,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_many_calls),
         cmocka_unit_test(test_events),
         cmocka_unit_test(test_reserve),
+        cmocka_unit_test(test_call_new),
         cmocka_unit_test(test_seal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

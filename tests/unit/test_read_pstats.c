@@ -1226,6 +1226,42 @@ static void test_stream_gives_up(void **state)
     mb_ccaller(&b, "m.py", 3, "c", 3, 3, 2.0, 2.0);
     strbuf_adds(&b, "00");
     check_modes(&b, 1, false);
+    /* ... and apart, with another caller between */
+    strbuf_reset(&b);
+    strbuf_addc(&b, '{');
+    mb_entry(&b, "m.py", 1, "a", 1, 1, 9.0, 9.0);
+    mb_ccaller(&b, "m.py", 3, "c", 1, 1, 5.0, 5.0);
+    mb_ccaller(&b, "m.py", 4, "d", 1, 1, 1.0, 1.0);
+    mb_ccaller(&b, "m.py", 3, "c", 3, 3, 2.0, 2.0);
+    strbuf_adds(&b, "00");
+    check_modes(&b, 1, false);
+    /* One caller of several entries is no repeat; its calls keep the order read, and a
+     * negative zero time is added to zero as the document does. */
+    strbuf_reset(&b);
+    strbuf_addc(&b, '{');
+    mb_entry(&b, "m.py", 1, "a", 1, 1, 9.0, 9.0);
+    mb_ccaller(&b, "m.py", 3, "c", 1, 1, 5.0, 5.0);
+    mb_ccaller(&b, "m.py", 4, "d", 1, 1, 1.0, 1.0);
+    strbuf_addc(&b, '0');
+    mb_entry(&b, "m.py", 2, "b", 1, 1, 9.0, 9.0);
+    mb_ccaller(&b, "m.py", 4, "d", 1, 1, 2.0, -0.0);
+    mb_ccaller(&b, "m.py", 3, "c", 3, 3, 2.0, 2.0);
+    strbuf_adds(&b, "00");
+    check_modes(&b, 1, true);
+    {
+        struct diag d;
+        struct profile *p = NULL;
+        assert_int_equal(read_mode(PSTATS_STREAM, &b, 1, &p, &d), P2P_OK);
+        const struct prof_func *c = &p->funcs[test_func(p, "m:3:c")];
+        const struct prof_func *dd = &p->funcs[test_func(p, "m:4:d")];
+        assert_int_equal(c->n_calls, 2);
+        assert_int_equal(c->calls[0].callee, test_func(p, "m:1:a"));
+        assert_int_equal(c->calls[1].callee, test_func(p, "m:2:b"));
+        assert_int_equal(dd->n_calls, 2);
+        assert_ptr_equal(test_call(p, "m:4:d", "m:2:b"), &dd->calls[1]);
+        assert_false(signbit(ev_get(&dd->calls[1].ev, PEV_TOTAL_TIME)));
+        profile_free(p);
+    }
     /* an entry given twice */
     strbuf_reset(&b);
     strbuf_addc(&b, '{');

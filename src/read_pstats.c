@@ -1327,6 +1327,13 @@ static struct profile *stream_profile(struct ctx *cx, const struct input *in)
      * past the guess moves pages instead of copying them. */
     profile_reserve(sk.p, in->len / 128);
     UTIL_GROW(cx->srefs, cx->cap_srefs, in->len / 32);
+    /* The same for the keys (a function each) and the calls (a caller takes 40 bytes or
+     * more): malloc maps arrays this big, so only the pages used are touched, and growing
+     * them by copying is rare. */
+    UTIL_GROW(cx->keys, cx->cap_keys, in->len / 128);
+    sk.cap_seen = in->len / 128 + 1;
+    sk.seen = xcalloc(sk.cap_seen, sizeof(*sk.seen)); /* zero pages from the system */
+    UTIL_GROW(sk.calls, sk.cap_calls, in->len / 40);
     cursor_init(&c, in->data, in->len);
     bool ok = stream_dict(cx, &c, &sk);
     cx->stream_stop = c.pos;

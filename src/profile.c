@@ -10,7 +10,9 @@
 #include "util.h"
 
 struct prof_index {
-    struct imap ids;    /* int id, or interned string pointer -> function index */
+    struct imap ids;    /* int id -> function index, unless sparse_ids is false: */
+    bool sparse_ids;    /* false while the int ids are 0, 1, 2 ... in order, each its
+                           function's index (pstats, json): no table needed */
     struct imap calls;  /* caller << 32 | callee -> index in the caller's call array, for
                            callers of more than CALL_SCAN functions only */
     struct imap cycles; /* cycle number in the file -> cycle index */
@@ -96,10 +98,21 @@ static size_t add_func(struct profile *p)
     return p->n_funcs++;
 }
 
+/* The ids were dense and id breaks the run: the table gets them all. */
+static void make_sparse(struct profile *p, struct prof_index *x)
+{
+    x->sparse_ids = true;
+    for (size_t i = 0; i < p->n_funcs; i++)
+        imap_put(&x->ids, (uint64_t)i, i);
+}
+
 /* String ids: the function's index is kept with the interned id, so finding a function
  * costs one hash lookup. */
 size_t profile_func_str(struct profile *p, const char *id, size_t n, bool *created)
 {
+    struct prof_index *x = index_of(p);
+    if (!x->sparse_ids) /* function i no longer has int id i */
+        make_sparse(p, x);
     size_t *val;
     const char *s = arena_intern_val(p->arena, id, n, &val);
     bool is_new = *val == SIZE_MAX;
@@ -118,7 +131,21 @@ size_t profile_func_str(struct profile *p, const char *id, size_t n, bool *creat
 
 size_t profile_func_int(struct profile *p, int64_t id, bool *created)
 {
-    size_t i = imap_put(&index_of(p)->ids, (uint64_t)id, p->n_funcs);
+    struct prof_index *x = index_of(p);
+    if (!x->sparse_ids) {
+        if (id >= 0 && (uint64_t)id <= p->n_funcs) {
+            bool is_new = (uint64_t)id == p->n_funcs;
+            if (is_new) {
+                size_t i = add_func(p); /* (it may move funcs) */
+                p->funcs[i].int_id = id;
+            }
+            if (created)
+                *created = is_new;
+            return (size_t)id;
+        }
+        make_sparse(p, x);
+    }
+    size_t i = imap_put(&x->ids, (uint64_t)id, p->n_funcs);
     bool is_new = i == p->n_funcs;
     if (is_new) {
         add_func(p);
@@ -136,7 +163,10 @@ size_t profile_find_str(const struct profile *p, const char *id, size_t n)
 
 size_t profile_find_int(const struct profile *p, int64_t id)
 {
-    size_t i = imap_get(&index_of(p)->ids, (uint64_t)id);
+    const struct prof_index *x = index_of(p);
+    if (!x->sparse_ids)
+        return id >= 0 && (uint64_t)id < p->n_funcs ? (size_t)id : SIZE_MAX;
+    size_t i = imap_get(&x->ids, (uint64_t)id);
     return i == IMAP_NONE ? SIZE_MAX : i;
 }
 

@@ -72,6 +72,53 @@ static void test_int_ids_and_calls(void **state)
     profile_free(p);
 }
 
+/* Ids 0, 1, 2 ... given in order need no table; an id out of that run (a gap, a repeat far
+ * back is no break, a negative one, or a string id) moves them all into the table, and every
+ * function is found as before. */
+static void test_dense_ids(void **state)
+{
+    (void)state;
+    static const int64_t breaks[] = {5, -1, 1000000};
+    for (size_t b = 0; b <= 3; b++) {
+        struct profile *p = profile_new(PROF_RECIPE_PSTATS, b < 3);
+        bool created;
+        for (int64_t i = 0; i < 100; i++) {
+            assert_int_equal(profile_func_int(p, i, &created), (size_t)i);
+            assert_true(created);
+        }
+        assert_int_equal(profile_func_int(p, 37, &created), 37); /* a repeat */
+        assert_false(created);
+        assert_int_equal(profile_find_int(p, 99), 99);
+        assert_int_equal(profile_find_int(p, 100), SIZE_MAX);
+        assert_int_equal(profile_find_int(p, -1), SIZE_MAX);
+        size_t k;
+        if (b < 3) {
+            int64_t id = breaks[b] < 0 ? breaks[b] : 100 + breaks[b];
+            k = profile_func_int(p, id, &created);
+            assert_true(created);
+            assert_int_equal(profile_find_int(p, id), k);
+            assert_int_equal(p->funcs[k].int_id, id);
+        } else {
+            k = profile_func_str(p, "s", 1, &created);
+            assert_true(created);
+            assert_int_equal(profile_find_int(p, 100), SIZE_MAX);
+        }
+        assert_int_equal(k, 100);
+        for (int64_t i = 0; i < 100; i++) {
+            assert_int_equal(profile_find_int(p, i), (size_t)i);
+            assert_int_equal(profile_func_int(p, i, &created), (size_t)i);
+            assert_false(created);
+        }
+        /* the next id in the old run is a new function, not function 101's index */
+        k = profile_func_int(p, 101, &created);
+        assert_true(created);
+        assert_int_equal(k, 101);
+        assert_int_equal(profile_func_int(p, 102, &created), 102);
+        assert_int_equal(profile_find_int(p, 101), 101);
+        profile_free(p);
+    }
+}
+
 /* Callers of a few functions find their calls by a scan, callers of many through the call
  * table, which takes over as the ninth callee arrives: every call is found again, once,
  * at its index in insertion order, before and after that point, for each caller apart. */
@@ -269,6 +316,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_string_ids),
         cmocka_unit_test(test_int_ids_and_calls),
+        cmocka_unit_test(test_dense_ids),
         cmocka_unit_test(test_many_calls),
         cmocka_unit_test(test_events),
         cmocka_unit_test(test_reserve),
